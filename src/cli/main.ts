@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { RuleFormatError } from '../detect/rule-compiler.js';
+import { packageRoot } from '../package-root.js';
+import { StoreError } from '../store/sqlite.js';
+import { UsageError } from '../usage-error.js';
+import { rulesListCommand, rulesTestCommand } from './commands/rules-command.js';
+import { scanCommand, type ScanCommandOptions } from './commands/scan-command.js';
+
+// argv -> commands and exit codes. No logic of its own. Exit codes (the contract):
+// 0 the run completed; 1 with --fail-on-review and a repo review-needed or error;
+// 2 bad usage or the run could not start.
+
+const EXIT_USAGE = 2;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('keepopen')
+    .description('Triage repositories for secrets, infrastructure maps and personal data: keep-open or review-needed.')
+    .version(version())
+    .option('--debug', 'show stack traces on errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`keepopen: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('scan')
+    .description('scan git repos (work trees or bare mirrors) or folders of repos, and give each a verdict')
+    .argument('[paths...]', 'a git repo, a folder of repos, or a plain folder (default: .)')
+    .option('--db <file>', 'SQLite results database', './keepopen.db')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--concurrency <n>', 'repos scanned at once', positiveInt, 4)
+    .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
+    .option('--fail-on-review', 'exit 1 when any repo is review-needed or error', false)
+    .option('--quiet', 'print nothing but the report and errors', false)
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      setExit(await scanCommand(paths, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
+    });
+
+  const rules = program.command('rules').description('list or test the detection rules');
+  rules
+    .command('list')
+    .description('list every rule (built-in and --rules folders)')
+    .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
+    .action((options: { rules: string[] }) => setExit(rulesListCommand(options.rules)));
+  rules
+    .command('test')
+    .description('check every rule against its own examples and negative examples')
+    .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
+    .action((options: { rules: string[] }) => setExit(rulesTestCommand(options.rules)));
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => (exitCode = code));
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not failures; every other parse error already printed its line.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError || error instanceof RuleFormatError || error instanceof StoreError) {
+      process.stderr.write(`keepopen: ${error.message}\n`);
+      if (debug) process.stderr.write(`${error.stack}\n`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`keepopen: ${message.split('\n')[0]} (run again with --debug for details)\n`);
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,181 @@
+import picomatch from 'picomatch';
+import { parse as parseYaml } from 'yaml';
+import {
+  CATEGORIES,
+  SEVERITIES,
+  type Category,
+  type CompiledRule,
+  type RuleExample,
+  type RuleNegativeExample,
+  type RuleSpec,
+  type Severity,
+} from './rule-types.js';
+import { VALIDATORS } from './validators.js';
+
+/** A rule file that does not follow the format; the message names the file, the rule and the field. */
+export class RuleFormatError extends Error {
+  override name = 'RuleFormatError';
+}
+
+const ALLOWED_FLAGS = /^[imsu]*$/;
+
+function fail(source: string, where: string, message: string): never {
+  throw new RuleFormatError(`${source}: ${where}: ${message}`);
+}
+
+function str(value: unknown, source: string, where: string, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail(source, where, `"${field}" must be a non-empty string`);
+  return value;
+}
+
+function strList(value: unknown, source: string, where: string, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+    fail(source, where, `"${field}" must be a list of non-empty strings`);
+  }
+  return value as string[];
+}
+
+function examplesOf(value: unknown, source: string, where: string): RuleExample[] {
+  if (!Array.isArray(value)) fail(source, where, '"examples" must be a list');
+  return value.map((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null) fail(source, where, `examples[${i}] must have "text" and "secret"`);
+    const { text, secret, path } = item as Record<string, unknown>;
+    const example: RuleExample = {
+      text: str(text, source, where, `examples[${i}].text`),
+      secret: str(secret, source, where, `examples[${i}].secret`),
+    };
+    if (path !== undefined) example.path = str(path, source, where, `examples[${i}].path`);
+    return example;
+  });
+}
+
+function negativeExamplesOf(value: unknown, source: string, where: string): RuleNegativeExample[] {
+  if (!Array.isArray(value)) fail(source, where, '"negativeExamples" must be a list');
+  return value.map((item: unknown, i) => {
+    if (typeof item === 'string') return { text: item };
+    if (typeof item !== 'object' || item === null) fail(source, where, `negativeExamples[${i}] must be a string or have "text"`);
+    const { text, path } = item as Record<string, unknown>;
+    const negative: RuleNegativeExample = { text: str(text, source, where, `negativeExamples[${i}].text`) };
+    if (path !== undefined) negative.path = str(path, source, where, `negativeExamples[${i}].path`);
+    return negative;
+  });
+}
+
+/** Checks one raw rule object against the format and returns it typed. */
+export function toRuleSpec(raw: unknown, source: string, index: number): RuleSpec {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(source, `rules[${index}]`, 'a rule must be a mapping');
+  const r = raw as Record<string, unknown>;
+  const id = str(r.id, source, `rules[${index}]`, 'id');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(source, id, '"id" must be lower-case letters, digits and dashes');
+  const where = id;
+  const category = str(r.category, source, where, 'category');
+  if (!(CATEGORIES as readonly string[]).includes(category)) fail(source, where, `"category" must be one of ${CATEGORIES.join(', ')}`);
+  const severity = str(r.severity, source, where, 'severity');
+  if (!(SEVERITIES as readonly string[]).includes(severity)) fail(source, where, `"severity" must be one of ${SEVERITIES.join(', ')}`);
+  const spec: RuleSpec = {
+    id,
+    title: str(r.title, source, where, 'title'),
+    category: category as Category,
+    severity: severity as Severity,
+    keywords: strList(r.keywords, source, where, 'keywords'),
+    pattern: str(r.pattern, source, where, 'pattern'),
+    examples: examplesOf(r.examples, source, where),
+    negativeExamples: negativeExamplesOf(r.negativeExamples, source, where),
+    source,
+  };
+  if (r.flags !== undefined) {
+    const flags = typeof r.flags === 'string' ? r.flags : '';
+    if (!ALLOWED_FLAGS.test(flags)) fail(source, where, '"flags" may only hold i, m, s and u');
+    spec.flags = flags;
+  }
+  if (r.minEntropy !== undefined) {
+    if (typeof r.minEntropy !== 'number' || r.minEntropy < 0 || r.minEntropy > 8) fail(source, where, '"minEntropy" must be a number from 0 to 8');
+    spec.minEntropy = r.minEntropy;
+  }
+  if (r.validator !== undefined) {
+    const validator = str(r.validator, source, where, 'validator');
+    if (!(validator in VALIDATORS)) fail(source, where, `unknown validator "${validator}" (known: ${Object.keys(VALIDATORS).join(', ')})`);
+    spec.validator = validator;
+  }
+  if (r.allow !== undefined) {
+    if (typeof r.allow !== 'object' || r.allow === null) fail(source, where, '"allow" must be a mapping');
+    const a = r.allow as Record<string, unknown>;
+    spec.allow = {
+      values: strList(a.values, source, where, 'allow.values'),
+      patterns: strList(a.patterns, source, where, 'allow.patterns'),
+      stopwords: strList(a.stopwords, source, where, 'allow.stopwords'),
+    };
+  }
+  if (r.paths !== undefined) {
+    if (typeof r.paths !== 'object' || r.paths === null) fail(source, where, '"paths" must be a mapping');
+    const p = r.paths as Record<string, unknown>;
+    spec.paths = {
+      include: strList(p.include, source, where, 'paths.include'),
+      exclude: strList(p.exclude, source, where, 'paths.exclude'),
+    };
+  }
+  return spec;
+}
+
+/** Parses one rule file (YAML or JSON text, `rules:` at the top) into rule specs. */
+export function parseRuleFile(text: string, source: string): RuleSpec[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new RuleFormatError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { rules?: unknown }).rules)) {
+    throw new RuleFormatError(`${source}: expected a top-level "rules:" list`);
+  }
+  return ((doc as { rules: unknown[] }).rules).map((raw, i) => toRuleSpec(raw, source, i));
+}
+
+function globMatcher(globs: string[] | undefined): ((path: string) => boolean) | undefined {
+  if (!globs || globs.length === 0) return undefined;
+  return picomatch(globs, { dot: true, nocase: true });
+}
+
+/** Compiles a checked spec into a runnable rule. */
+export function compileRule(spec: RuleSpec): CompiledRule {
+  const where = spec.source ?? '(inline)';
+  let regex: RegExp;
+  try {
+    regex = new RegExp(spec.pattern, `g${spec.flags ?? ''}`);
+  } catch (error) {
+    throw new RuleFormatError(`${where}: ${spec.id}: "pattern" is not a valid regular expression: ${(error as Error).message}`);
+  }
+  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleFormatError(`${where}: ${spec.id}: "pattern" must have a named group (?<secret>...)`);
+  let allowPatterns: RegExp[];
+  try {
+    allowPatterns = (spec.allow?.patterns ?? []).map((p) => new RegExp(p, 'i'));
+  } catch (error) {
+    throw new RuleFormatError(`${where}: ${spec.id}: an "allow.patterns" entry is not a valid regular expression: ${(error as Error).message}`);
+  }
+  const include = globMatcher(spec.paths?.include);
+  const exclude = globMatcher(spec.paths?.exclude);
+  return {
+    spec,
+    regex,
+    allowValues: new Set(spec.allow?.values ?? []),
+    allowPatterns,
+    stopwords: (spec.allow?.stopwords ?? []).map((s) => s.toLowerCase()),
+    keywords: spec.keywords.map((k) => k.toLowerCase()),
+    pathAllowed: (path) => (include === undefined || include(path)) && (exclude === undefined || !exclude(path)),
+    validate: spec.validator ? VALIDATORS[spec.validator] : undefined,
+  };
+}
+
+/** Compiles a whole rule set, refusing duplicate ids (a later file cannot silently replace a rule). */
+export function compileRules(specs: RuleSpec[]): CompiledRule[] {
+  const seen = new Map<string, string>();
+  for (const spec of specs) {
+    const earlier = seen.get(spec.id);
+    if (earlier !== undefined) {
+      throw new RuleFormatError(`${spec.source ?? '(inline)'}: ${spec.id}: duplicate rule id (also in ${earlier})`);
+    }
+    seen.set(spec.id, spec.source ?? '(inline)');
+  }
+  return specs.map(compileRule);
+}

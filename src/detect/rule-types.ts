@@ -1,0 +1,91 @@
+// The shape of a rule as written in patterns/*.yaml, and as compiled for the engine.
+// Rules are data: everything a rule needs is expressed here, and code only
+// ever refers to a rule through these fields (validators by name).
+
+export const CATEGORIES = ['credential', 'private-key', 'infrastructure', 'personal-data'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SEVERITIES = ['high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One positive example: the text, and the secret the rule must extract from it. */
+export interface RuleExample {
+  text: string;
+  /** The value the `secret` group must capture. */
+  secret: string;
+  /** Optional path the example is checked under (for path-scoped rules). */
+  path?: string;
+}
+
+/** One negative example: text (under an optional path) that must produce no finding. */
+export interface RuleNegativeExample {
+  text: string;
+  path?: string;
+}
+
+/** A rule as it appears in a rule file, after schema checks. */
+export interface RuleSpec {
+  id: string;
+  title: string;
+  category: Category;
+  severity: Severity;
+  /** Literal, case-insensitive strings; the rule runs on a file only if one occurs in it. */
+  keywords: string[];
+  /** JavaScript regular expression source with a named group `secret`. */
+  pattern: string;
+  /** Extra regex flags (only `i`, `m`, `s`, `u` are accepted). */
+  flags?: string;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  minEntropy?: number;
+  /** Name of a validator in src/detect/validators.ts, for checks a regex cannot express. */
+  validator?: string;
+  allow?: {
+    /** Documented example values, matched exactly. */
+    values?: string[];
+    /** Regexes; a secret matching one is a placeholder, not a finding. */
+    patterns?: string[];
+    /** Case-insensitive substrings; a secret containing one is not a finding. */
+    stopwords?: string[];
+  };
+  paths?: {
+    /** Globs (matched against the repo-relative path); when present, only these paths. */
+    include?: string[];
+    /** Globs of paths the rule never runs on. */
+    exclude?: string[];
+  };
+  examples: RuleExample[];
+  negativeExamples: RuleNegativeExample[];
+  /** Rule file the rule came from (for messages). */
+  source?: string;
+}
+
+/** A rule ready to run: regexes compiled, path matchers built. */
+export interface CompiledRule {
+  spec: RuleSpec;
+  regex: RegExp;
+  allowValues: ReadonlySet<string>;
+  allowPatterns: RegExp[];
+  stopwords: string[];
+  /** Lower-cased keywords. Empty means the rule runs on every file (must be anchored and cheap). */
+  keywords: string[];
+  pathAllowed: (path: string) => boolean;
+  validate: ((secret: string) => boolean) | undefined;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  category: Category;
+  severity: Severity;
+  path: string;
+  /** 1-based line of the secret's first character. */
+  line: number;
+  /** 1-based column (in UTF-16 code units) of the secret's first character. */
+  column: number;
+  /** Stable across rescans, line moves and renames: derived from the rule and the secret only. */
+  fingerprint: string;
+  /** Hash of the secret alone, so the same value under two rules can be grouped. */
+  secretHash: string;
+  /** Safe to print and store: the secret with its middle masked. */
+  redacted: string;
+}

@@ -1,0 +1,75 @@
+import type { Finding } from '../detect/rule-types.js';
+import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
+
+// The JSON contract of ../shared/README.md, version 1. Users script against it:
+// add fields freely, never rename or drop one.
+
+export interface JsonRepo {
+  name: string;
+  source: string;
+  headCommit: string | null;
+  verdict: string;
+  reasons: string[];
+  historyScanned: boolean;
+}
+
+export interface JsonFinding {
+  repo: string;
+  path: string;
+  line: number;
+  column: number;
+  ruleId: string;
+  category: string;
+  severity: string;
+  fingerprint: string;
+  redacted: string;
+  commit: string | null;
+  inHistoryOnly: boolean;
+}
+
+export interface JsonReport {
+  version: 1;
+  scan: { id: string; startedAt: string; finishedAt: string | null };
+  repos: JsonRepo[];
+  findings: JsonFinding[];
+}
+
+export function jsonFinding(repo: string, commit: string | null, f: Finding): JsonFinding {
+  return {
+    repo, path: f.path, line: f.line, column: f.column, ruleId: f.ruleId, category: f.category, severity: f.severity,
+    fingerprint: f.fingerprint, redacted: f.redacted, commit, inHistoryOnly: false,
+  };
+}
+
+export function buildJsonReport(scan: ScanInfo, results: readonly RepoResult[]): JsonReport {
+  const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
+  return {
+    version: 1,
+    scan: { id: scan.id, startedAt: scan.startedAt, finishedAt: scan.finishedAt ?? null },
+    repos: sorted.map((r) => ({
+      name: r.repo.name, source: r.repo.source, headCommit: r.headCommit, verdict: r.verdict, reasons: r.reasons,
+      historyScanned: r.historyScanned,
+    })),
+    findings: sorted.flatMap((r) => r.findings.map((f) => jsonFinding(r.repo.name, r.headCommit, f))),
+  };
+}
+
+/** Collects results from the event stream and renders the JSON document at the end. */
+export class JsonReporter implements ScanReporter {
+  private readonly results: RepoResult[] = [];
+  private scan: ScanInfo | undefined;
+
+  onScanStart(scan: ScanInfo): void {
+    this.scan = scan;
+  }
+  onRepoFinished(result: RepoResult): void {
+    this.results.push(result);
+  }
+  onRepoFailed(result: RepoResult): void {
+    this.results.push(result);
+  }
+  render(): string {
+    if (!this.scan) throw new Error('JSON report rendered before the scan started');
+    return JSON.stringify(buildJsonReport(this.scan, this.results), null, 2) + '\n';
+  }
+}

@@ -1,0 +1,26 @@
+import type { Writable } from 'node:stream';
+import type { RepoResult, ScanReporter } from '../scan/events.js';
+
+// Plain progress for pipes and CI: one line per repo as it ends, on stderr, so
+// stdout stays clean for --format json.
+
+export class LineProgressReporter implements ScanReporter {
+  private total = 0;
+  private done = 0;
+  constructor(private readonly out: Writable) {}
+
+  onRepoQueued(): void {
+    this.total++;
+  }
+  onRepoFinished(result: RepoResult): void {
+    this.line(result);
+  }
+  onRepoFailed(result: RepoResult): void {
+    this.line(result);
+  }
+  private line(result: RepoResult): void {
+    this.done++;
+    const detail = result.verdict === 'error' ? ` (${result.error ?? 'failed'})` : result.findings.length > 0 ? ` (${result.findings.length} findings)` : '';
+    this.out.write(`[${this.done}/${this.total}] ${result.verdict} ${result.repo.name}${detail}\n`);
+  }
+}

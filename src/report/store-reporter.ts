@@ -1,0 +1,38 @@
+import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
+import type { ScanStore } from '../store/scan-store.js';
+
+// Writes the event stream into the database: the scan when it starts, each repo's
+// whole result in one transaction when it ends, the scan's end last.
+
+export class StoreReporter implements ScanReporter {
+  private scanId: string | undefined;
+  constructor(private readonly store: ScanStore) {}
+
+  async onScanStart(scan: ScanInfo): Promise<void> {
+    this.scanId = scan.id;
+    await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command });
+  }
+  onRepoFinished(result: RepoResult): Promise<void> {
+    return this.record(result);
+  }
+  onRepoFailed(result: RepoResult): Promise<void> {
+    return this.record(result);
+  }
+  async onScanEnd(scan: ScanInfo): Promise<void> {
+    await this.store.finishScan(scan.id, scan.finishedAt ?? new Date().toISOString());
+  }
+
+  private async record(result: RepoResult): Promise<void> {
+    if (!this.scanId) throw new Error('repo result before the scan started');
+    await this.store.recordRepoScan(
+      this.scanId,
+      { key: result.repo.key, name: result.repo.name, source: result.repo.source },
+      {
+        headCommit: result.headCommit, verdict: result.verdict, reasons: result.reasons, historyScanned: result.historyScanned,
+        filesScanned: result.filesScanned, bytesScanned: result.bytesScanned, durationMs: result.durationMs,
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        findings: result.findings, notScanned: result.notScanned,
+      },
+    );
+  }
+}

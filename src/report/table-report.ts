@@ -1,0 +1,54 @@
+import type { RepoResult, ScanReporter, ScanSummary } from '../scan/events.js';
+
+// The default, human-readable output: one row per repo, then the findings with
+// redacted values only.
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function renderTable(results: readonly RepoResult[], summary: ScanSummary): string {
+  const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
+  const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => r.repo.name.length)));
+  const lines: string[] = [];
+  lines.push(`${pad('REPO', nameWidth)}  ${pad('VERDICT', 13)}  ${pad('FINDINGS', 8)}  REASONS`);
+  for (const r of sorted) {
+    const [first = '', ...rest] = r.reasons;
+    lines.push(`${pad(r.repo.name, nameWidth)}  ${pad(r.verdict, 13)}  ${pad(String(r.findings.length), 8)}  ${first}`);
+    for (const reason of rest) lines.push(`${' '.repeat(nameWidth + 2 + 13 + 2 + 8 + 2)}${reason}`);
+  }
+  const withFindings = sorted.filter((r) => r.findings.length > 0);
+  if (withFindings.length > 0) {
+    lines.push('', 'FINDINGS (values redacted)');
+    for (const r of withFindings) {
+      for (const f of r.findings) {
+        lines.push(`  ${r.repo.name}  ${f.path}:${f.line}:${f.column}  ${f.ruleId}  ${f.severity}  ${f.redacted}`);
+      }
+    }
+  }
+  lines.push(
+    '',
+    `${summary.repos} repo${summary.repos === 1 ? '' : 's'}: ${summary.keepOpen} keep-open, ${summary.reviewNeeded} review-needed, ` +
+      `${summary.error} error; ${summary.findings} finding${summary.findings === 1 ? '' : 's'}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+export class TableReporter implements ScanReporter {
+  private readonly results: RepoResult[] = [];
+  private summary: ScanSummary | undefined;
+
+  onRepoFinished(result: RepoResult): void {
+    this.results.push(result);
+  }
+  onRepoFailed(result: RepoResult): void {
+    this.results.push(result);
+  }
+  onScanEnd(_scan: unknown, summary: ScanSummary): void {
+    this.summary = summary;
+  }
+  render(): string {
+    if (!this.summary) throw new Error('table rendered before the scan ended');
+    return renderTable(this.results, this.summary);
+  }
+}

@@ -1,0 +1,66 @@
+import type { Finding } from '../detect/rule-types.js';
+import type { NotScannedFile, Verdict } from '../triage/verdict.js';
+import type { RepoTarget } from './repo-target.js';
+
+// The one event stream of a scan. Reporters (table, JSON, database, progress UI)
+// are plain objects of optional hooks, as Vitest's reporters are; the scan awaits
+// each hook so that, e.g., the database has a repo's results before the scan ends.
+
+export interface ScanInfo {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** The command line that started it (without secrets), for the record. */
+  command: string;
+}
+
+export interface RepoResult {
+  repo: RepoTarget;
+  headCommit: string | null;
+  verdict: Verdict;
+  reasons: string[];
+  historyScanned: boolean;
+  findings: Finding[];
+  notScanned: NotScannedFile[];
+  filesScanned: number;
+  bytesScanned: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface ScanSummary {
+  repos: number;
+  keepOpen: number;
+  reviewNeeded: number;
+  error: number;
+  findings: number;
+}
+
+type Awaitable = void | Promise<void>;
+
+export interface ScanReporter {
+  onScanStart?(scan: ScanInfo): Awaitable;
+  onRepoQueued?(repo: RepoTarget): Awaitable;
+  onRepoStarted?(repo: RepoTarget): Awaitable;
+  onFinding?(repo: RepoTarget, finding: Finding): Awaitable;
+  /** The repo was scanned completely (keep-open or review-needed). */
+  onRepoFinished?(result: RepoResult): Awaitable;
+  /** The repo's scan did not complete; its result has verdict error. */
+  onRepoFailed?(result: RepoResult): Awaitable;
+  onScanEnd?(scan: ScanInfo, summary: ScanSummary): Awaitable;
+}
+
+type HookName = keyof ScanReporter;
+type HookArgs<K extends HookName> = Parameters<NonNullable<ScanReporter[K]>>;
+
+/** Fans each event out to every reporter, in order, awaiting each. */
+export class ScanEventStream {
+  constructor(private readonly reporters: readonly ScanReporter[]) {}
+
+  async emit<K extends HookName>(hook: K, ...args: HookArgs<K>): Promise<void> {
+    for (const reporter of this.reporters) {
+      const fn = reporter[hook] as ((...a: HookArgs<K>) => Awaitable) | undefined;
+      if (fn) await fn.apply(reporter, args);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { Detector } from '../detect/detector.js';
+import type { Finding } from '../detect/rule-types.js';
+import { openFolder } from '../fetch/folder-reader.js';
+import { openGitHead } from '../fetch/git-head-reader.js';
+import type { RepoSnapshot } from '../fetch/repo-files.js';
+import { triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
+import { ScanEventStream, type RepoResult, type ScanInfo, type ScanReporter, type ScanSummary } from './events.js';
+import type { RepoTarget } from './repo-target.js';
+
+// The orchestrator: repos in, one event stream out. It reads each repo, hands
+// every file to the pure detector, triages, and tells the reporters. A repo that
+// fails becomes verdict error; it never stops the others.
+
+export interface ScanOptions {
+  targets: RepoTarget[];
+  detector: Detector;
+  policy?: TriagePolicy;
+  reporters: ScanReporter[];
+  /** Repos read at once. */
+  concurrency: number;
+  /** Globs of paths not read at all. */
+  excludePaths: string[];
+  command: string;
+}
+
+function openSnapshot(target: RepoTarget, excludePaths: string[]): Promise<RepoSnapshot> {
+  if (target.kind === 'folder') return Promise.resolve(openFolder(target.source, { excludePaths }));
+  if (target.gitdir === undefined) throw new Error(`no git directory for ${target.source}`);
+  return openGitHead(target.gitdir, { excludePaths });
+}
+
+function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? 'unknown error';
+}
+
+async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEventStream): Promise<RepoResult> {
+  const started = performance.now();
+  const findings: Finding[] = [];
+  const notScanned: NotScannedFile[] = [];
+  let headCommit: string | null = null;
+  let filesScanned = 0;
+  let bytesScanned = 0;
+  try {
+    const snapshot = await openSnapshot(target, options.excludePaths);
+    headCommit = snapshot.headCommit;
+    for await (const entry of snapshot.entries()) {
+      if (entry.type === 'not-scanned') {
+        notScanned.push({ path: entry.path, reason: entry.reason });
+        continue;
+      }
+      const result = options.detector.scanBytes(entry.path, entry.bytes);
+      if (result.skipped === 'excluded-path') {
+        notScanned.push({ path: entry.path, reason: 'excluded-path' });
+        continue;
+      }
+      filesScanned++;
+      bytesScanned += entry.bytes.length;
+      for (const finding of result.findings) {
+        findings.push(finding);
+        await events.emit('onFinding', target, finding);
+      }
+    }
+    const outcome = triage({ findings, notScanned, historyScanned: false, empty: snapshot.empty ?? false }, options.policy);
+    return {
+      repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
+      filesScanned, bytesScanned, durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    const message = errorMessage(error);
+    const outcome = triage({ findings, notScanned, historyScanned: false, error: message }, options.policy);
+    // Findings from a partial read are kept: they are real, but the verdict stays error.
+    return {
+      repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
+      filesScanned, bytesScanned, durationMs: performance.now() - started, error: message,
+    };
+  }
+}
+
+export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; summary: ScanSummary }> {
+  const events = new ScanEventStream(options.reporters);
+  const scan: ScanInfo = { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command };
+  const summary: ScanSummary = { repos: 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
+  await events.emit('onScanStart', scan);
+  for (const target of options.targets) await events.emit('onRepoQueued', target);
+
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
+  const jobs = options.targets.map((target) =>
+    queue.add(async () => {
+      await events.emit('onRepoStarted', target);
+      const result = await scanRepo(target, options, events);
+      summary.repos++;
+      summary.findings += result.findings.length;
+      if (result.verdict === 'keep-open') summary.keepOpen++;
+      else if (result.verdict === 'review-needed') summary.reviewNeeded++;
+      else summary.error++;
+      await events.emit(result.verdict === 'error' ? 'onRepoFailed' : 'onRepoFinished', result);
+    }),
+  );
+  await Promise.all(jobs);
+  scan.finishedAt = new Date().toISOString();
+  await events.emit('onScanEnd', scan, summary);
+  return { scan, summary };
+}

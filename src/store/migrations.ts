@@ -1,0 +1,84 @@
+import { SqliteDatabase, StoreError } from './sqlite.js';
+
+// Schema by version. A migration is appended, never edited: a database made by
+// an older keepopen is brought forward step by step when it is opened.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: scans, repos, each repo's result per scan, findings (hash and redacted preview only).
+  `
+  CREATE TABLE scans (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    command TEXT NOT NULL
+  );
+  CREATE TABLE repos (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL
+  );
+  CREATE TABLE repo_scans (
+    scan_id TEXT NOT NULL REFERENCES scans(id),
+    repo_id INTEGER NOT NULL REFERENCES repos(id),
+    head_commit TEXT,
+    verdict TEXT NOT NULL CHECK (verdict IN ('keep-open', 'review-needed', 'error')),
+    reasons TEXT NOT NULL,
+    history_scanned INTEGER NOT NULL,
+    files_scanned INTEGER NOT NULL,
+    bytes_scanned INTEGER NOT NULL,
+    duration_ms REAL NOT NULL,
+    error TEXT,
+    finished_at TEXT NOT NULL,
+    PRIMARY KEY (scan_id, repo_id)
+  );
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    scan_id TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    col INTEGER NOT NULL,
+    redacted TEXT NOT NULL,
+    commit_id TEXT,
+    in_history_only INTEGER NOT NULL DEFAULT 0,
+    FOREIGN KEY (scan_id, repo_id) REFERENCES repo_scans(scan_id, repo_id)
+  );
+  CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
+  CREATE INDEX findings_by_repo_scan ON findings(scan_id, repo_id);
+  CREATE TABLE not_scanned (
+    scan_id TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to the current schema. Refuses a file that is not SQLite or is from a newer keepopen. */
+export async function migrate(db: SqliteDatabase): Promise<void> {
+  try {
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+    await db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  } catch (error) {
+    throw new StoreError(`${db.path} is not a usable keepopen database (${(error as Error).message}); give another --db path or move this file aside`);
+  }
+  const row = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM schema_version');
+  const current = row?.version ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError(`${db.path} was written by a newer keepopen (schema ${current}, this one knows ${SCHEMA_VERSION}); upgrade keepopen`);
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    await db.transaction(async () => {
+      await db.exec(MIGRATIONS[version - 1]!);
+      await db.run('INSERT INTO schema_version (version) VALUES (?)', [version]);
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import type { Finding } from '../detect/rule-types.js';
+import { migrate } from './migrations.js';
+import { SqliteDatabase } from './sqlite.js';
+
+// The only place that knows SQL for scan results. Callers hand it plain records;
+// each repo's result goes in one transaction so a crash never leaves half a repo.
+
+export interface ScanRecord {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  command: string;
+}
+
+export interface RepoRecord {
+  key: string;
+  name: string;
+  source: string;
+}
+
+export interface RepoScanRecord {
+  headCommit: string | null;
+  verdict: string;
+  reasons: string[];
+  historyScanned: boolean;
+  filesScanned: number;
+  bytesScanned: number;
+  durationMs: number;
+  error?: string;
+  findings: Finding[];
+  notScanned: { path: string; reason: string }[];
+}
+
+export interface StoredRepoScan {
+  name: string;
+  key: string;
+  source: string;
+  headCommit: string | null;
+  verdict: string;
+  reasons: string[];
+  historyScanned: boolean;
+}
+
+export interface StoredFinding {
+  repo: string;
+  path: string;
+  line: number;
+  column: number;
+  ruleId: string;
+  category: string;
+  severity: string;
+  fingerprint: string;
+  redacted: string;
+  commit: string | null;
+  inHistoryOnly: boolean;
+}
+
+export class ScanStore {
+  private constructor(readonly db: SqliteDatabase) {}
+
+  static async open(path: string): Promise<ScanStore> {
+    const db = await SqliteDatabase.open(path);
+    try {
+      await migrate(db);
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw error;
+    }
+    return new ScanStore(db);
+  }
+
+  async startScan(scan: ScanRecord): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run('INSERT INTO scans (id, started_at, command) VALUES (?, ?, ?)', [scan.id, scan.startedAt, scan.command]);
+    });
+  }
+
+  async finishScan(scanId: string, finishedAt: string): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run('UPDATE scans SET finished_at = ? WHERE id = ?', [finishedAt, scanId]);
+    });
+  }
+
+  /** Writes one repo's whole result for a scan in one transaction. */
+  async recordRepoScan(scanId: string, repo: RepoRecord, result: RepoScanRecord): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run(
+        'INSERT INTO repos (key, name, source) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name, source = excluded.source',
+        [repo.key, repo.name, repo.source],
+      );
+      const row = await this.db.get<{ id: number }>('SELECT id FROM repos WHERE key = ?', [repo.key]);
+      const repoId = row!.id;
+      await this.db.run(
+        `INSERT INTO repo_scans (scan_id, repo_id, head_commit, verdict, reasons, history_scanned, files_scanned,
+           bytes_scanned, duration_ms, error, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [scanId, repoId, result.headCommit, result.verdict, JSON.stringify(result.reasons), result.historyScanned ? 1 : 0,
+          result.filesScanned, result.bytesScanned, result.durationMs, result.error ?? null, new Date().toISOString()],
+      );
+      for (const f of result.findings) {
+        await this.db.run(
+          `INSERT INTO findings (scan_id, repo_id, fingerprint, secret_hash, rule_id, category, severity, path, line, col,
+             redacted, commit_id, in_history_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+          [scanId, repoId, f.fingerprint, f.secretHash, f.ruleId, f.category, f.severity, f.path, f.line, f.column,
+            f.redacted, result.headCommit],
+        );
+      }
+      for (const n of result.notScanned) {
+        await this.db.run('INSERT INTO not_scanned (scan_id, repo_id, path, reason) VALUES (?, ?, ?, ?)', [scanId, repoId, n.path, n.reason]);
+      }
+    });
+  }
+
+  async latestScanId(): Promise<string | undefined> {
+    const row = await this.db.get<{ id: string }>('SELECT id FROM scans ORDER BY started_at DESC LIMIT 1');
+    return row?.id;
+  }
+
+  async repoScans(scanId: string): Promise<StoredRepoScan[]> {
+    const rows = await this.db.all<{
+      name: string; key: string; source: string; head_commit: string | null; verdict: string; reasons: string; history_scanned: number;
+    }>(
+      `SELECT r.name, r.key, r.source, s.head_commit, s.verdict, s.reasons, s.history_scanned
+         FROM repo_scans s JOIN repos r ON r.id = s.repo_id WHERE s.scan_id = ? ORDER BY r.name, r.key`,
+      [scanId],
+    );
+    return rows.map((r) => ({
+      name: r.name, key: r.key, source: r.source, headCommit: r.head_commit, verdict: r.verdict,
+      reasons: JSON.parse(r.reasons) as string[], historyScanned: r.history_scanned === 1,
+    }));
+  }
+
+  async findings(scanId: string): Promise<StoredFinding[]> {
+    const rows = await this.db.all<{
+      name: string; path: string; line: number; col: number; rule_id: string; category: string; severity: string;
+      fingerprint: string; redacted: string; commit_id: string | null; in_history_only: number;
+    }>(
+      `SELECT r.name, f.path, f.line, f.col, f.rule_id, f.category, f.severity, f.fingerprint, f.redacted, f.commit_id, f.in_history_only
+         FROM findings f JOIN repos r ON r.id = f.repo_id WHERE f.scan_id = ? ORDER BY r.name, f.path, f.line, f.col`,
+      [scanId],
+    );
+    return rows.map((r) => ({
+      repo: r.name, path: r.path, line: r.line, column: r.col, ruleId: r.rule_id, category: r.category, severity: r.severity,
+      fingerprint: r.fingerprint, redacted: r.redacted, commit: r.commit_id, inHistoryOnly: r.in_history_only === 1,
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,88 @@
+import type { Category, Finding, Severity } from '../detect/rule-types.js';
+
+// findings + policy -> verdict and reasons a person can act on. Pure.
+
+export type Verdict = 'keep-open' | 'review-needed' | 'error';
+
+export interface NotScannedFile {
+  path: string;
+  reason: string;
+}
+
+export interface TriagePolicy {
+  /** Severities that make a repo review-needed (default high and medium). */
+  reviewSeverities: ReadonlySet<Severity>;
+}
+
+export const DEFAULT_POLICY: TriagePolicy = { reviewSeverities: new Set<Severity>(['high', 'medium']) };
+
+export interface TriageInput {
+  findings: readonly Finding[];
+  notScanned: readonly NotScannedFile[];
+  historyScanned: boolean;
+  /** Set when the scan of the repo did not complete: the verdict is then error, never keep-open. */
+  error?: string;
+  empty?: boolean;
+}
+
+export interface TriageOutcome {
+  verdict: Verdict;
+  reasons: string[];
+}
+
+const CATEGORY_NOUN: Record<Category, [singular: string, plural: string]> = {
+  credential: ['credential', 'credentials'],
+  'private-key': ['private key', 'private keys'],
+  infrastructure: ['infrastructure finding', 'infrastructure findings'],
+  'personal-data': ['personal data finding', 'personal data findings'],
+};
+const CATEGORY_ORDER: Category[] = ['credential', 'private-key', 'personal-data', 'infrastructure'];
+const MAX_LISTED = 3;
+
+function where(f: Finding): string {
+  return `${f.ruleId} in ${f.path}:${f.line}`;
+}
+
+/** "2 credentials (aws-access-key-id in infra/main.tf:12, github-token in .env:3)" */
+function describe(category: Category, findings: Finding[], prefix = ''): string {
+  const [one, many] = CATEGORY_NOUN[category];
+  const listed = findings.slice(0, MAX_LISTED).map(where);
+  const more = findings.length > MAX_LISTED ? `, and ${findings.length - MAX_LISTED} more` : '';
+  return `${prefix}${findings.length} ${findings.length === 1 ? one : many} (${listed.join(', ')}${more})`;
+}
+
+function byCategory(findings: readonly Finding[]): Map<Category, Finding[]> {
+  const groups = new Map<Category, Finding[]>();
+  for (const category of CATEGORY_ORDER) {
+    const inCategory = findings.filter((f) => f.category === category);
+    if (inCategory.length > 0) groups.set(category, inCategory);
+  }
+  return groups;
+}
+
+function notScannedReason(files: readonly NotScannedFile[]): string | undefined {
+  // Vendored folders are excluded by policy and are not "missing" content.
+  const missing = files.filter((f) => f.reason !== 'excluded-path');
+  if (missing.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const f of missing) counts.set(f.reason, (counts.get(f.reason) ?? 0) + 1);
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const examples = missing.slice(0, MAX_LISTED).map((f) => f.path).join(', ');
+  return `not scanned: ${missing.length} file${missing.length === 1 ? '' : 's'} (${parts}: ${examples}${missing.length > MAX_LISTED ? ', ...' : ''})`;
+}
+
+export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY): TriageOutcome {
+  if (input.error !== undefined) {
+    return { verdict: 'error', reasons: [`scan failed: ${input.error}`] };
+  }
+  const counted = input.findings.filter((f) => policy.reviewSeverities.has(f.severity));
+  const uncounted = input.findings.filter((f) => !policy.reviewSeverities.has(f.severity));
+  const reasons: string[] = [];
+  for (const [category, findings] of byCategory(counted)) reasons.push(describe(category, findings));
+  for (const [category, findings] of byCategory(uncounted)) reasons.push(describe(category, findings, 'low severity, not counted: '));
+  const notScanned = notScannedReason(input.notScanned);
+  if (notScanned) reasons.push(notScanned);
+  if (input.empty) reasons.push('empty repository: no commits');
+  if (!input.historyScanned) reasons.push('HEAD only: history not scanned');
+  return { verdict: counted.length > 0 ? 'review-needed' : 'keep-open', reasons };
+}
