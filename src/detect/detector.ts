@@ -131,10 +131,13 @@ export class Detector {
     let match: RegExpExecArray | null;
     while ((match = regex.exec(text)) !== null) {
       if (match[0].length === 0) regex.lastIndex++; // never loop on an empty match
-      const secret = match.groups?.secret;
-      if (secret === undefined || secret.length === 0) continue;
-      if (!this.accepts(rule, secret)) continue;
-      const within = match[0].indexOf(secret);
+      const captured = match.groups?.secret;
+      if (captured === undefined) continue;
+      // Multi-line secrets (key bodies) are trimmed so the same key fingerprints
+      // the same however it is wrapped, and its position is its first character.
+      const secret = captured.trim();
+      if (secret.length === 0 || !this.accepts(rule, secret)) continue;
+      const within = match[0].indexOf(captured) + (captured.length - captured.trimStart().length);
       const { line, column } = lines.position(match.index + Math.max(within, 0));
       out.push({
         ruleId: rule.spec.id,

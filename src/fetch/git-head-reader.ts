@@ -16,6 +16,23 @@ export interface GitReadOptions {
   maxFileBytes?: number;
 }
 
+/** Turns isomorphic-git's errors into a reason a person can act on. */
+export function describeGitError(error: unknown): Error {
+  const e = error as { code?: string; data?: { what?: string }; message?: string };
+  if (e.code === 'NotFoundError') {
+    return new Error(`git object ${e.data?.what ?? ''} is missing: the repository is incomplete or corrupt (re-fetch or repair it)`.replace('  ', ' '));
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+async function gitCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw describeGitError(error);
+  }
+}
+
 /** Opens the repo in `gitdir` at HEAD. Throws when HEAD cannot be resolved in a repo that has refs. */
 export async function openGitHead(gitdir: string, options: GitReadOptions): Promise<RepoSnapshot> {
   const cache = {};
@@ -29,12 +46,12 @@ export async function openGitHead(gitdir: string, options: GitReadOptions): Prom
     }
     throw new Error(`cannot resolve HEAD: ${(error as Error).message}`);
   }
-  const { commit } = await git.readCommit({ fs, gitdir, oid: headCommit, cache });
+  const { commit } = await gitCall(git.readCommit({ fs, gitdir, oid: headCommit, cache }));
   const excluded = options.excludePaths.length > 0 ? picomatch(options.excludePaths, { dot: true }) : () => false;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   async function* walk(treeOid: string, prefix: string): AsyncGenerator<RepoEntry> {
-    const { tree } = await git.readTree({ fs, gitdir, oid: treeOid, cache });
+    const { tree } = await gitCall(git.readTree({ fs, gitdir, oid: treeOid, cache }));
     for (const entry of tree) {
       const path = prefix + entry.path;
       if (entry.type === 'tree') {
@@ -50,7 +67,7 @@ export async function openGitHead(gitdir: string, options: GitReadOptions): Prom
       } else if (excluded(path)) {
         yield { type: 'not-scanned', path, reason: 'excluded-path' };
       } else {
-        const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid, cache });
+        const { blob } = await gitCall(git.readBlob({ fs, gitdir, oid: entry.oid, cache }));
         if (blob.length > maxBytes) yield { type: 'not-scanned', path, reason: 'too-large' };
         else yield { type: 'file', path, bytes: blob };
       }

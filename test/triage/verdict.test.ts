@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/detect/rule-types.js';
+import { triage } from '../../src/triage/verdict.js';
+
+function finding(partial: Partial<Finding>): Finding {
+  return {
+    ruleId: 'aws-access-key-id', title: 't', category: 'credential', severity: 'high', path: 'infra/main.tf', line: 12, column: 1,
+    fingerprint: 'f', secretHash: 'h', redacted: 'r', ...partial,
+  };
+}
+
+describe('triage', () => {
+  it('keeps a clean repo open, and says that history was not scanned', () => {
+    expect(triage({ findings: [], notScanned: [], historyScanned: false })).toEqual({
+      verdict: 'keep-open', reasons: ['HEAD only: history not scanned'],
+    });
+    expect(triage({ findings: [], notScanned: [], historyScanned: true })).toEqual({ verdict: 'keep-open', reasons: [] });
+  });
+
+  it('gives one reason per cause, naming rule, path and line', () => {
+    const outcome = triage({
+      findings: [
+        finding({}),
+        finding({ ruleId: 'github-token', path: '.env', line: 3 }),
+        finding({ ruleId: 'pem-private-key', category: 'private-key', path: 'certs/a.key', line: 1 }),
+      ],
+      notScanned: [],
+      historyScanned: true,
+    });
+    expect(outcome).toEqual({
+      verdict: 'review-needed',
+      reasons: ['2 credentials (aws-access-key-id in infra/main.tf:12, github-token in .env:3)', '1 private key (pem-private-key in certs/a.key:1)'],
+    });
+  });
+
+  it('lists at most three places, then counts the rest', () => {
+    const findings = [1, 2, 3, 4, 5].map((line) => finding({ line }));
+    expect(triage({ findings, notScanned: [], historyScanned: true }).reasons[0]).toBe(
+      '5 credentials (aws-access-key-id in infra/main.tf:1, aws-access-key-id in infra/main.tf:2, aws-access-key-id in infra/main.tf:3, and 2 more)',
+    );
+  });
+
+  it('does not count low severity findings toward review-needed, but lists them', () => {
+    const outcome = triage({
+      findings: [finding({ ruleId: 'private-ipv4-in-config', category: 'infrastructure', severity: 'low', path: 'a.yaml', line: 2 })],
+      notScanned: [],
+      historyScanned: true,
+    });
+    expect(outcome).toEqual({
+      verdict: 'keep-open',
+      reasons: ['low severity, not counted: 1 infrastructure finding (private-ipv4-in-config in a.yaml:2)'],
+    });
+  });
+
+  it('is error, never keep-open, when the scan did not complete, even with no findings', () => {
+    expect(triage({ findings: [], notScanned: [], historyScanned: false, error: 'git object x is missing' })).toEqual({
+      verdict: 'error', reasons: ['scan failed: git object x is missing'],
+    });
+  });
+
+  it('says which files were not scanned, but not vendored folders excluded by policy', () => {
+    const outcome = triage({
+      findings: [],
+      notScanned: [{ path: 'big.sql', reason: 'too-large' }, { path: 'lib', reason: 'submodule' }, { path: 'node_modules/', reason: 'excluded-path' }],
+      historyScanned: true,
+    });
+    expect(outcome.reasons).toEqual(['not scanned: 2 files (1 too-large, 1 submodule: big.sql, lib)']);
+  });
+});
