@@ -48,6 +48,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
     .option('--fail-on-review', 'exit 1 when any repo is review-needed or error', false)
     .option('--quiet', 'print nothing but the report and errors', false)
+    .option('--strict', "ignore the scanned repos' own suppressions (inline comments, .keepopen.yaml)", false)
+    .option('--exclude <glob>', 'paths not scanned, as globs (repeatable)', collect, [])
+    .option('--include-vendored', 'also scan vendored folders (node_modules, vendor, site-packages, .venv, bower_components)', false)
     .action(async (paths: string[], options: ScanCommandOptions) => {
       setExit(await scanCommand(paths, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
     });

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { decodeBytes } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
+import { maskNoise } from './noise-mask.js';
+import { notebookText } from './notebook.js';
 import { fingerprintOf, hashSecret, redact } from './redact.js';
 import type { CompiledRule, Finding } from './rule-types.js';
+import { startsWithSignature } from './signatures.js';
+import { markerOnLine } from './suppression.js';
 
 // THE PURE CORE: (path, text or bytes) -> findings. No file system, network or database.
 
@@ -16,6 +21,11 @@ export const DEFAULT_VENDORED_GLOBS = [
   '**/bower_components/**',
   '**/.git/**',
 ];
+
+/** A line longer than this is minified code: only anchored (provider-prefix) rules are trusted on it. */
+export const MINIFIED_LINE_LENGTH = 1000;
+const MINIFIED_PATH = /\.min\.(?:js|css|mjs)$|[.-]bundle\.js$|\.chunk\.js$/i;
+const NOTEBOOK_PATH = /\.ipynb$/i;
 
 export interface DetectorOptions {
   /** Globs of paths never scanned (default: vendored folders). */
@@ -30,21 +40,21 @@ export interface FileScanResult {
   skipped?: FileSkipReason;
 }
 
-/** Computes 1-based line and column of offsets in a text, building the line index only when asked. */
+/** Line starts of a text, built only when a finding needs a position. */
 class LineIndex {
-  private starts: number[] | undefined;
+  private cached: number[] | undefined;
   constructor(private readonly text: string) {}
 
-  position(offset: number): { line: number; column: number } {
-    if (this.starts === undefined) {
+  get starts(): number[] {
+    if (this.cached === undefined) {
       const starts = [0];
-      let at = this.text.indexOf('\n');
-      while (at !== -1) {
-        starts.push(at + 1);
-        at = this.text.indexOf('\n', at + 1);
-      }
-      this.starts = starts;
+      for (let at = this.text.indexOf('\n'); at !== -1; at = this.text.indexOf('\n', at + 1)) starts.push(at + 1);
+      this.cached = starts;
     }
+    return this.cached;
+  }
+
+  lineOf(offset: number): number {
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -53,8 +63,21 @@ class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return lo + 1;
   }
+
+  lineLength(line: number): number {
+    const starts = this.starts;
+    const end = line < starts.length ? starts[line]! - 1 : this.text.length;
+    return end - starts[line - 1]!;
+  }
+}
+
+/** A match before positions are mapped: offset in the scanned text, and the rule. */
+interface RawMatch {
+  rule: CompiledRule;
+  offset: number;
+  secret: string;
 }
 
 export class Detector {
@@ -64,6 +87,7 @@ export class Detector {
   private readonly rulesByKeyword: CompiledRule[][];
   /** Rules with no keywords run on every file they are allowed on. */
   private readonly unconditionalRules: CompiledRule[];
+  private readonly signatureRules: CompiledRule[];
   private readonly excluded: (path: string) => boolean;
 
   constructor(rules: readonly CompiledRule[], options: DetectorOptions = {}) {
@@ -71,7 +95,9 @@ export class Detector {
     const keywordIds = new Map<string, number>();
     this.rulesByKeyword = [];
     this.unconditionalRules = [];
+    this.signatureRules = rules.filter((r) => r.signatures.length > 0);
     for (const rule of rules) {
+      if (rule.regex === undefined) continue;
       if (rule.keywords.length === 0) {
         this.unconditionalRules.push(rule);
         continue;
@@ -92,18 +118,48 @@ export class Detector {
     this.excluded = (path) => matcher(path);
   }
 
-  /** Scans a file's raw bytes: decodes once, skips binary files. */
+  /** Scans a file's raw bytes: signature rules first, then decodes once and scans text; binary files are skipped. */
   scanBytes(path: string, bytes: Uint8Array): FileScanResult {
     if (this.excluded(path)) return { findings: [], skipped: 'excluded-path' };
+    const signed = this.scanSignatures(path, bytes);
     const decoded = decodeBytes(bytes);
-    if (decoded.kind === 'binary') return { findings: [], skipped: 'binary' };
-    return { findings: this.scanDecoded(path, decoded.text) };
+    if (decoded.kind === 'binary') return signed.length > 0 ? { findings: signed } : { findings: [], skipped: 'binary' };
+    return { findings: [...signed, ...this.scanFileText(path, decoded.text)] };
   }
 
   /** Scans text already decoded. */
   scanText(path: string, text: string): FileScanResult {
     if (this.excluded(path)) return { findings: [], skipped: 'excluded-path' };
-    return { findings: this.scanDecoded(path, text) };
+    return { findings: this.scanFileText(path, text) };
+  }
+
+  private scanSignatures(path: string, bytes: Uint8Array): Finding[] {
+    const findings: Finding[] = [];
+    for (const rule of this.signatureRules) {
+      if (!rule.pathAllowed(path) || !startsWithSignature(bytes, rule.signatures)) continue;
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      findings.push({
+        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: rule.spec.severity,
+        confidence: rule.spec.confidence ?? 'high', path, line: 1, column: 1,
+        fingerprint: fingerprintOf(rule.spec.id, digest), secretHash: hashSecret(digest),
+        redacted: `<binary, ${bytes.length} bytes>`,
+      });
+    }
+    return findings;
+  }
+
+  private scanFileText(path: string, text: string): Finding[] {
+    if (NOTEBOOK_PATH.test(path)) {
+      const notebook = notebookText(text);
+      if (notebook) {
+        // Positions come from the notebook's own lines; suppression markers are read there too.
+        return this.scanDecoded(path, notebook.text, (line, column) => {
+          const origin = notebook.origins[line - 1] ?? { line, column: 1 };
+          return { line: origin.line, column: origin.column + column - 1 };
+        });
+      }
+    }
+    return this.scanDecoded(path, text);
   }
 
   private candidateRules(text: string): Set<CompiledRule> {
@@ -114,19 +170,49 @@ export class Detector {
     return candidates;
   }
 
-  private scanDecoded(path: string, text: string): Finding[] {
-    const findings: Finding[] = [];
-    const lines = new LineIndex(text);
-    for (const rule of this.candidateRules(text)) {
-      if (!rule.pathAllowed(path)) continue;
-      this.runRule(rule, path, text, lines, findings);
+  private scanDecoded(
+    path: string,
+    original: string,
+    mapPosition?: (line: number, column: number) => { line: number; column: number },
+  ): Finding[] {
+    const text = maskNoise(path, original);
+    const candidates = this.candidateRules(text);
+    if (candidates.size === 0) return [];
+    const matches: RawMatch[] = [];
+    for (const rule of candidates) {
+      if (rule.pathAllowed(path)) this.runRule(rule, text, matches);
     }
+    if (matches.length === 0) return [];
+
+    const lines = new LineIndex(text);
+    const wholeFileMinified = MINIFIED_PATH.test(path);
+    const findings: Finding[] = [];
+    for (const { rule, offset, secret } of matches) {
+      const line = lines.lineOf(offset);
+      // Minified code is full of random-looking identifiers; only provider-anchored rules are trusted there.
+      if (!rule.spec.anchored && (wholeFileMinified || lines.lineLength(line) > MINIFIED_LINE_LENGTH)) continue;
+      const column = offset - lines.starts[line - 1]! + 1;
+      const position = mapPosition ? mapPosition(line, column) : { line, column };
+      const finding: Finding = {
+        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: rule.spec.severity,
+        confidence: rule.spec.confidence ?? (rule.validate ? 'high' : 'medium'),
+        path, line: position.line, column: position.column,
+        fingerprint: fingerprintOf(rule.spec.id, secret), secretHash: hashSecret(secret), redacted: redact(secret),
+      };
+      const marker = markerOnLine(text, lines.starts, line) ?? (line > 1 ? markerOnLine(text, lines.starts, line - 1) : undefined);
+      if (marker !== undefined) {
+        const markerLine = markerOnLine(text, lines.starts, line) !== undefined ? position.line : position.line - 1;
+        finding.suppressedBy = { marker, line: markerLine };
+      }
+      findings.push(finding);
+    }
+    escalate(findings, candidates);
     findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
     return findings;
   }
 
-  private runRule(rule: CompiledRule, path: string, text: string, lines: LineIndex, out: Finding[]): void {
-    const regex = rule.regex;
+  private runRule(rule: CompiledRule, text: string, out: RawMatch[]): void {
+    const regex = rule.regex!;
     regex.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = regex.exec(text)) !== null) {
@@ -136,34 +222,34 @@ export class Detector {
       // Multi-line secrets (key bodies) are trimmed so the same key fingerprints
       // the same however it is wrapped, and its position is its first character.
       const secret = captured.trim();
-      if (secret.length === 0 || !this.accepts(rule, secret)) continue;
+      if (secret.length === 0 || !accepts(rule, secret)) continue;
       const within = match[0].indexOf(captured) + (captured.length - captured.trimStart().length);
-      const { line, column } = lines.position(match.index + Math.max(within, 0));
-      out.push({
-        ruleId: rule.spec.id,
-        title: rule.spec.title,
-        category: rule.spec.category,
-        severity: rule.spec.severity,
-        path,
-        line,
-        column,
-        fingerprint: fingerprintOf(rule.spec.id, secret),
-        secretHash: hashSecret(secret),
-        redacted: redact(secret),
-      });
+      out.push({ rule, offset: match.index + Math.max(within, 0), secret });
     }
   }
+}
 
-  /** The allow-lists, entropy floor and validator: is this captured value a real finding? */
-  private accepts(rule: CompiledRule, secret: string): boolean {
-    if (rule.allowValues.has(secret)) return false;
-    if (rule.stopwords.length > 0) {
-      const lower = secret.toLowerCase();
-      if (rule.stopwords.some((word) => lower.includes(word))) return false;
+/** The allow-lists, entropy floor and validator: is this captured value a real finding? */
+function accepts(rule: CompiledRule, secret: string): boolean {
+  if (rule.allowValues.has(secret)) return false;
+  if (rule.stopwords.length > 0) {
+    const lower = secret.toLowerCase();
+    if (rule.stopwords.some((word) => lower.includes(word))) return false;
+  }
+  if (rule.allowPatterns.some((p) => p.test(secret))) return false;
+  if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) return false;
+  if (rule.validate !== undefined && !rule.validate(secret)) return false;
+  return true;
+}
+
+/** Count-based severity: a file with many distinct values of one rule (a subnet plan) is more than a note. */
+function escalate(findings: Finding[], rules: Set<CompiledRule>): void {
+  for (const rule of rules) {
+    const escalation = rule.spec.escalate;
+    if (!escalation) continue;
+    const mine = findings.filter((f) => f.ruleId === rule.spec.id);
+    if (new Set(mine.map((f) => f.secretHash)).size >= escalation.count) {
+      for (const f of mine) f.severity = escalation.severity;
     }
-    if (rule.allowPatterns.some((p) => p.test(secret))) return false;
-    if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) return false;
-    if (rule.validate !== undefined && !rule.validate(secret)) return false;
-    return true;
   }
 }

@@ -2,7 +2,9 @@ import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import {
   CATEGORIES,
+  CONFIDENCES,
   SEVERITIES,
+  type Confidence,
   type Category,
   type CompiledRule,
   type RuleExample,
@@ -36,15 +38,21 @@ function strList(value: unknown, source: string, where: string, field: string): 
   return value as string[];
 }
 
+function hexString(value: unknown, source: string, where: string, field: string): string {
+  const text = str(value, source, where, field).replace(/\s+/g, '');
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(text)) fail(source, where, `"${field}" must be bytes in hex`);
+  return text.toLowerCase();
+}
+
 function examplesOf(value: unknown, source: string, where: string): RuleExample[] {
   if (!Array.isArray(value)) fail(source, where, '"examples" must be a list');
   return value.map((item: unknown, i) => {
-    if (typeof item !== 'object' || item === null) fail(source, where, `examples[${i}] must have "text" and "secret"`);
-    const { text, secret, path } = item as Record<string, unknown>;
-    const example: RuleExample = {
-      text: str(text, source, where, `examples[${i}].text`),
-      secret: str(secret, source, where, `examples[${i}].secret`),
-    };
+    if (typeof item !== 'object' || item === null) fail(source, where, `examples[${i}] must have "text" and "secret" (or "hex")`);
+    const { text, secret, path, hex } = item as Record<string, unknown>;
+    const example: RuleExample =
+      hex !== undefined
+        ? { text: '', hex: hexString(hex, source, where, `examples[${i}].hex`) }
+        : { text: str(text, source, where, `examples[${i}].text`), secret: str(secret, source, where, `examples[${i}].secret`) };
     if (path !== undefined) example.path = str(path, source, where, `examples[${i}].path`);
     return example;
   });
@@ -55,8 +63,11 @@ function negativeExamplesOf(value: unknown, source: string, where: string): Rule
   return value.map((item: unknown, i) => {
     if (typeof item === 'string') return { text: item };
     if (typeof item !== 'object' || item === null) fail(source, where, `negativeExamples[${i}] must be a string or have "text"`);
-    const { text, path } = item as Record<string, unknown>;
-    const negative: RuleNegativeExample = { text: str(text, source, where, `negativeExamples[${i}].text`) };
+    const { text, path, hex } = item as Record<string, unknown>;
+    const negative: RuleNegativeExample =
+      hex !== undefined
+        ? { text: '', hex: hexString(hex, source, where, `negativeExamples[${i}].hex`) }
+        : { text: str(text, source, where, `negativeExamples[${i}].text`) };
     if (path !== undefined) negative.path = str(path, source, where, `negativeExamples[${i}].path`);
     return negative;
   });
@@ -79,11 +90,35 @@ export function toRuleSpec(raw: unknown, source: string, index: number): RuleSpe
     category: category as Category,
     severity: severity as Severity,
     keywords: strList(r.keywords, source, where, 'keywords'),
-    pattern: str(r.pattern, source, where, 'pattern'),
     examples: examplesOf(r.examples, source, where),
     negativeExamples: negativeExamplesOf(r.negativeExamples, source, where),
     source,
   };
+  if (r.signatures !== undefined) {
+    const signatures = strList(r.signatures, source, where, 'signatures');
+    for (const sig of signatures) {
+      if (!/^(?:[0-9a-fA-F]{2}|\?\?)+$/.test(sig.replace(/\s+/g, ''))) fail(source, where, `signature "${sig}" must be hex bytes, with ?? for any byte`);
+    }
+    spec.signatures = signatures;
+  }
+  if (r.pattern !== undefined || spec.signatures === undefined) spec.pattern = str(r.pattern, source, where, 'pattern');
+  if (r.anchored !== undefined) {
+    if (typeof r.anchored !== 'boolean') fail(source, where, '"anchored" must be true or false');
+    spec.anchored = r.anchored;
+  }
+  if (r.confidence !== undefined) {
+    const confidence = str(r.confidence, source, where, 'confidence');
+    if (!(CONFIDENCES as readonly string[]).includes(confidence)) fail(source, where, `"confidence" must be one of ${CONFIDENCES.join(', ')}`);
+    spec.confidence = confidence as Confidence;
+  }
+  if (r.escalate !== undefined) {
+    const e = r.escalate as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null || typeof e.count !== 'number' || !Number.isInteger(e.count) || e.count < 2
+      || !(SEVERITIES as readonly string[]).includes(e.severity as string)) {
+      fail(source, where, '"escalate" must be { count: a whole number >= 2, severity: high | medium | low }');
+    }
+    spec.escalate = { count: e.count as number, severity: e.severity as Severity };
+  }
   if (r.flags !== undefined) {
     const flags = typeof r.flags === 'string' ? r.flags : '';
     if (!ALLOWED_FLAGS.test(flags)) fail(source, where, '"flags" may only hold i, m, s and u');
@@ -140,13 +175,15 @@ function globMatcher(globs: string[] | undefined): ((path: string) => boolean) |
 /** Compiles a checked spec into a runnable rule. */
 export function compileRule(spec: RuleSpec): CompiledRule {
   const where = spec.source ?? '(inline)';
-  let regex: RegExp;
-  try {
-    regex = new RegExp(spec.pattern, `g${spec.flags ?? ''}`);
-  } catch (error) {
-    throw new RuleFormatError(`${where}: ${spec.id}: "pattern" is not a valid regular expression: ${(error as Error).message}`);
+  let regex: RegExp | undefined;
+  if (spec.pattern !== undefined) {
+    try {
+      regex = new RegExp(spec.pattern, `g${spec.flags ?? ''}`);
+    } catch (error) {
+      throw new RuleFormatError(`${where}: ${spec.id}: "pattern" is not a valid regular expression: ${(error as Error).message}`);
+    }
+    if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleFormatError(`${where}: ${spec.id}: "pattern" must have a named group (?<secret>...)`);
   }
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleFormatError(`${where}: ${spec.id}: "pattern" must have a named group (?<secret>...)`);
   let allowPatterns: RegExp[];
   try {
     allowPatterns = (spec.allow?.patterns ?? []).map((p) => new RegExp(p, 'i'));
@@ -155,9 +192,13 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   }
   const include = globMatcher(spec.paths?.include);
   const exclude = globMatcher(spec.paths?.exclude);
+  const signatures = (spec.signatures ?? []).map((sig) =>
+    (sig.replace(/\s+/g, '').match(/.{2}/g) ?? []).map((byte) => (byte === '??' ? -1 : parseInt(byte, 16))),
+  );
   return {
     spec,
     regex,
+    signatures,
     allowValues: new Set(spec.allow?.values ?? []),
     allowPatterns,
     stopwords: (spec.allow?.stopwords ?? []).map((s) => s.toLowerCase()),

@@ -14,6 +14,13 @@ export interface RuleProblem {
   message: string;
 }
 
+/** Scans an example as the engine would scan a file: bytes for hex examples, text otherwise. Suppressed findings still count. */
+function scanExample(detector: Detector, example: { text: string; hex?: string; path?: string }) {
+  const path = example.path ?? DEFAULT_EXAMPLE_PATH;
+  if (example.hex !== undefined) return detector.scanBytes(path, Buffer.from(example.hex, 'hex')).findings;
+  return detector.scanText(path, example.text).findings;
+}
+
 export function checkRule(rule: CompiledRule): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const { spec } = rule;
@@ -26,15 +33,16 @@ export function checkRule(rule: CompiledRule): RuleProblem[] {
     report(`needs at least ${MIN_EXAMPLES} negativeExamples, has ${spec.negativeExamples.length}`);
   }
   spec.examples.forEach((example, i) => {
-    const findings = detector.scanText(example.path ?? DEFAULT_EXAMPLE_PATH, example.text).findings;
-    const wanted = hashSecret(example.secret);
+    const findings = scanExample(detector, example);
     if (findings.length === 0) report(`examples[${i}] produced no finding`);
-    else if (!findings.some((f) => f.secretHash === wanted)) {
+    else if (example.secret === undefined) {
+      if (example.hex === undefined) report(`examples[${i}] needs "secret" (or "hex" for a signature rule)`);
+    } else if (!findings.some((f) => f.secretHash === hashSecret(example.secret!))) {
       report(`examples[${i}] matched, but no finding extracted the expected secret (got ${findings.map((f) => f.redacted).join(', ')})`);
     }
   });
   spec.negativeExamples.forEach((negative, i) => {
-    const findings = detector.scanText(negative.path ?? DEFAULT_EXAMPLE_PATH, negative.text).findings;
+    const findings = scanExample(detector, negative);
     if (findings.length > 0) {
       report(`negativeExamples[${i}] should match nothing but produced ${findings.length} finding(s) (${findings.map((f) => f.redacted).join(', ')})`);
     }

@@ -11,8 +11,10 @@ export type Severity = (typeof SEVERITIES)[number];
 /** One positive example: the text, and the secret the rule must extract from it. */
 export interface RuleExample {
   text: string;
-  /** The value the `secret` group must capture. */
-  secret: string;
+  /** The value the `secret` group must capture (signature rules: omitted). */
+  secret?: string;
+  /** For signature rules: the example file's bytes, in hex (then `text` is unused and may be empty). */
+  hex?: string;
   /** Optional path the example is checked under (for path-scoped rules). */
   path?: string;
 }
@@ -21,7 +23,11 @@ export interface RuleExample {
 export interface RuleNegativeExample {
   text: string;
   path?: string;
+  hex?: string;
 }
+
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 /** A rule as it appears in a rule file, after schema checks. */
 export interface RuleSpec {
@@ -31,14 +37,32 @@ export interface RuleSpec {
   severity: Severity;
   /** Literal, case-insensitive strings; the rule runs on a file only if one occurs in it. */
   keywords: string[];
-  /** JavaScript regular expression source with a named group `secret`. */
-  pattern: string;
+  /** JavaScript regular expression source with a named group `secret` (absent for signature rules). */
+  pattern?: string;
   /** Extra regex flags (only `i`, `m`, `s`, `u` are accepted). */
   flags?: string;
   /** Minimum Shannon entropy (bits per character) of the secret. */
   minEntropy?: number;
   /** Name of a validator in src/detect/validators.ts, for checks a regex cannot express. */
   validator?: string;
+  /**
+   * The pattern is anchored on a distinctive literal (a provider prefix such as `ghp_`),
+   * so it is trusted on minified lines, where context rules only produce noise.
+   */
+  anchored?: boolean;
+  /** How sure a match is a real secret (default: high with a validator, else medium). */
+  confidence?: Confidence;
+  /**
+   * Count-based severity: when one file holds at least `count` distinct values of this
+   * rule, each of its findings there gets `severity` (one private address is a note, a
+   * subnet plan is a map).
+   */
+  escalate?: { count: number; severity: Severity };
+  /**
+   * Binary signature rules: hex byte patterns (`??` any byte) one of which must start the
+   * file. Such a rule has no `pattern`; its finding is the whole file (fingerprint of its bytes).
+   */
+  signatures?: string[];
   allow?: {
     /** Documented example values, matched exactly. */
     values?: string[];
@@ -62,7 +86,10 @@ export interface RuleSpec {
 /** A rule ready to run: regexes compiled, path matchers built. */
 export interface CompiledRule {
   spec: RuleSpec;
-  regex: RegExp;
+  /** Undefined for signature-only rules. */
+  regex: RegExp | undefined;
+  /** Byte patterns (-1 = any byte) for signature rules. */
+  signatures: number[][];
   allowValues: ReadonlySet<string>;
   allowPatterns: RegExp[];
   stopwords: string[];
@@ -77,6 +104,7 @@ export interface Finding {
   title: string;
   category: Category;
   severity: Severity;
+  confidence: Confidence;
   path: string;
   /** 1-based line of the secret's first character. */
   line: number;
@@ -88,4 +116,6 @@ export interface Finding {
   secretHash: string;
   /** Safe to print and store: the secret with its middle masked. */
   redacted: string;
+  /** Set when the file itself says to ignore this finding (an inline comment); triage lists it. */
+  suppressedBy?: { marker: string; line: number };
 }

@@ -25,6 +25,10 @@ export interface JsonFinding {
   redacted: string;
   commit: string | null;
   inHistoryOnly: boolean;
+  /** Added to v1: the rule's title, how sure the match is, and the repo's own suppression if any. */
+  title: string;
+  confidence: string;
+  suppressedBy: { marker: string; line: number } | null;
 }
 
 export interface JsonReport {
@@ -38,6 +42,7 @@ export function jsonFinding(repo: string, commit: string | null, f: Finding): Js
   return {
     repo, path: f.path, line: f.line, column: f.column, ruleId: f.ruleId, category: f.category, severity: f.severity,
     fingerprint: f.fingerprint, redacted: f.redacted, commit, inHistoryOnly: false,
+    title: f.title, confidence: f.confidence, suppressedBy: f.suppressedBy ?? null,
   };
 }
 

@@ -5,7 +5,8 @@ import type { Finding } from '../detect/rule-types.js';
 import { openFolder } from '../fetch/folder-reader.js';
 import { openGitHead } from '../fetch/git-head-reader.js';
 import type { RepoSnapshot } from '../fetch/repo-files.js';
-import { triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
+import { applyRepoConfig, parseRepoConfig, REPO_CONFIG_PATH } from '../triage/repo-config.js';
+import { DEFAULT_POLICY, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
 import { ScanEventStream, type RepoResult, type ScanInfo, type ScanReporter, type ScanSummary } from './events.js';
 import type { RepoTarget } from './repo-target.js';
 
@@ -43,6 +44,8 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
   let headCommit: string | null = null;
   let filesScanned = 0;
   let bytesScanned = 0;
+  let repoConfigText: string | undefined;
+  const policy = options.policy ?? DEFAULT_POLICY;
   try {
     const snapshot = await openSnapshot(target, options.excludePaths);
     headCommit = snapshot.headCommit;
@@ -58,19 +61,27 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       }
       filesScanned++;
       bytesScanned += entry.bytes.length;
+      if (entry.path === REPO_CONFIG_PATH) repoConfigText = Buffer.from(entry.bytes).toString('utf8');
       for (const finding of result.findings) {
         findings.push(finding);
         await events.emit('onFinding', target, finding);
       }
     }
-    const outcome = triage({ findings, notScanned, historyScanned: false, empty: snapshot.empty ?? false }, options.policy);
+    const configReasons: string[] = [];
+    if (repoConfigText !== undefined && !policy.strict) {
+      const { config, problem } = parseRepoConfig(repoConfigText);
+      if (problem) configReasons.push(problem);
+      applyRepoConfig(findings, config);
+    }
+    const outcome = triage({ findings, notScanned, historyScanned: false, empty: snapshot.empty ?? false }, policy);
+    outcome.reasons.push(...configReasons);
     return {
       repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
       filesScanned, bytesScanned, durationMs: performance.now() - started,
     };
   } catch (error) {
     const message = errorMessage(error);
-    const outcome = triage({ findings, notScanned, historyScanned: false, error: message }, options.policy);
+    const outcome = triage({ findings, notScanned, historyScanned: false, error: message }, policy);
     // Findings from a partial read are kept: they are real, but the verdict stays error.
     return {
       repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,

@@ -58,6 +58,14 @@ export const MIGRATIONS: readonly string[] = [
     reason TEXT NOT NULL
   );
   `,
+  // 2: what a reviewer needs beside the value: the rule's title, how sure the match is, and
+  // whether the repo itself suppressed it (marker and line; the finding is kept either way).
+  `
+  ALTER TABLE findings ADD COLUMN title TEXT NOT NULL DEFAULT '';
+  ALTER TABLE findings ADD COLUMN confidence TEXT NOT NULL DEFAULT 'medium';
+  ALTER TABLE findings ADD COLUMN suppressed_by TEXT;
+  ALTER TABLE findings ADD COLUMN suppressed_line INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

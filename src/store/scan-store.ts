@@ -53,6 +53,9 @@ export interface StoredFinding {
   redacted: string;
   commit: string | null;
   inHistoryOnly: boolean;
+  title: string;
+  confidence: string;
+  suppressedBy: { marker: string; line: number } | null;
 }
 
 export class ScanStore {
@@ -98,10 +101,11 @@ export class ScanStore {
       );
       for (const f of result.findings) {
         await this.db.run(
-          `INSERT INTO findings (scan_id, repo_id, fingerprint, secret_hash, rule_id, category, severity, path, line, col,
-             redacted, commit_id, in_history_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-          [scanId, repoId, f.fingerprint, f.secretHash, f.ruleId, f.category, f.severity, f.path, f.line, f.column,
-            f.redacted, result.headCommit],
+          `INSERT INTO findings (scan_id, repo_id, fingerprint, secret_hash, rule_id, title, category, severity, confidence,
+             path, line, col, redacted, commit_id, in_history_only, suppressed_by, suppressed_line)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+          [scanId, repoId, f.fingerprint, f.secretHash, f.ruleId, f.title, f.category, f.severity, f.confidence, f.path, f.line,
+            f.column, f.redacted, result.headCommit, f.suppressedBy?.marker ?? null, f.suppressedBy?.line ?? null],
         );
       }
       for (const n of result.notScanned) {
@@ -132,15 +136,19 @@ export class ScanStore {
   async findings(scanId: string): Promise<StoredFinding[]> {
     const rows = await this.db.all<{
       name: string; path: string; line: number; col: number; rule_id: string; category: string; severity: string;
-      fingerprint: string; redacted: string; commit_id: string | null; in_history_only: number;
+      fingerprint: string; redacted: string; commit_id: string | null; in_history_only: number; title: string; confidence: string;
+      suppressed_by: string | null; suppressed_line: number | null;
     }>(
-      `SELECT r.name, f.path, f.line, f.col, f.rule_id, f.category, f.severity, f.fingerprint, f.redacted, f.commit_id, f.in_history_only
+      `SELECT r.name, f.path, f.line, f.col, f.rule_id, f.category, f.severity, f.fingerprint, f.redacted, f.commit_id, f.in_history_only,
+              f.title, f.confidence, f.suppressed_by, f.suppressed_line
          FROM findings f JOIN repos r ON r.id = f.repo_id WHERE f.scan_id = ? ORDER BY r.name, f.path, f.line, f.col`,
       [scanId],
     );
     return rows.map((r) => ({
       repo: r.name, path: r.path, line: r.line, column: r.col, ruleId: r.rule_id, category: r.category, severity: r.severity,
       fingerprint: r.fingerprint, redacted: r.redacted, commit: r.commit_id, inHistoryOnly: r.in_history_only === 1,
+      title: r.title, confidence: r.confidence,
+      suppressedBy: r.suppressed_by === null ? null : { marker: r.suppressed_by, line: r.suppressed_line ?? 0 },
     }));
   }
 

@@ -12,9 +12,11 @@ export interface NotScannedFile {
 export interface TriagePolicy {
   /** Severities that make a repo review-needed (default high and medium). */
   reviewSeverities: ReadonlySet<Severity>;
+  /** Ignore the repo's own suppressions (inline comments, its .keepopen.yaml): a central triage is not hidden by the repo it judges. */
+  strict: boolean;
 }
 
-export const DEFAULT_POLICY: TriagePolicy = { reviewSeverities: new Set<Severity>(['high', 'medium']) };
+export const DEFAULT_POLICY: TriagePolicy = { reviewSeverities: new Set<Severity>(['high', 'medium']), strict: false };
 
 export interface TriageInput {
   findings: readonly Finding[];
@@ -51,6 +53,16 @@ function describe(category: Category, findings: Finding[], prefix = ''): string 
   return `${prefix}${findings.length} ${findings.length === 1 ? one : many} (${listed.join(', ')}${more})`;
 }
 
+/** "3 findings suppressed by the repo itself (keepopen:allow: 2, .keepopen.yaml path: 1; aws-access-key-id in a.tf:3, ...)" */
+function describeSuppressed(findings: Finding[]): string {
+  const byMarker = new Map<string, number>();
+  for (const f of findings) byMarker.set(f.suppressedBy!.marker, (byMarker.get(f.suppressedBy!.marker) ?? 0) + 1);
+  const markers = [...byMarker].map(([marker, n]) => `${marker}: ${n}`).join(', ');
+  const listed = findings.slice(0, MAX_LISTED).map(where).join(', ');
+  const more = findings.length > MAX_LISTED ? `, and ${findings.length - MAX_LISTED} more` : '';
+  return `${findings.length} finding${findings.length === 1 ? '' : 's'} suppressed by the repo itself, not counted (${markers}; ${listed}${more}); use --strict to count them`;
+}
+
 function byCategory(findings: readonly Finding[]): Map<Category, Finding[]> {
   const groups = new Map<Category, Finding[]>();
   for (const category of CATEGORY_ORDER) {
@@ -75,11 +87,14 @@ export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY
   if (input.error !== undefined) {
     return { verdict: 'error', reasons: [`scan failed: ${input.error}`] };
   }
-  const counted = input.findings.filter((f) => policy.reviewSeverities.has(f.severity));
-  const uncounted = input.findings.filter((f) => !policy.reviewSeverities.has(f.severity));
+  const suppressed = policy.strict ? [] : input.findings.filter((f) => f.suppressedBy !== undefined);
+  const active = policy.strict ? input.findings : input.findings.filter((f) => f.suppressedBy === undefined);
+  const counted = active.filter((f) => policy.reviewSeverities.has(f.severity));
+  const uncounted = active.filter((f) => !policy.reviewSeverities.has(f.severity));
   const reasons: string[] = [];
   for (const [category, findings] of byCategory(counted)) reasons.push(describe(category, findings));
   for (const [category, findings] of byCategory(uncounted)) reasons.push(describe(category, findings, 'low severity, not counted: '));
+  if (suppressed.length > 0) reasons.push(describeSuppressed(suppressed));
   const notScanned = notScannedReason(input.notScanned);
   if (notScanned) reasons.push(notScanned);
   if (input.empty) reasons.push('empty repository: no commits');

@@ -7,7 +7,7 @@ import { SqliteDatabase } from '../../src/store/sqlite.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const finding = {
-  ruleId: 'aws-access-key-id', title: 'AWS', category: 'credential' as const, severity: 'high' as const, path: 'a.tf', line: 3, column: 5,
+  ruleId: 'aws-access-key-id', title: 'AWS', category: 'credential' as const, severity: 'high' as const, confidence: 'high' as const, path: 'a.tf', line: 3, column: 5,
   fingerprint: 'fp1', secretHash: 'hash1', redacted: 'AKIA****ABCD',
 };
 
@@ -42,6 +42,7 @@ describe('ScanStore (real SQLite file)', () => {
     expect(await store.findings('s1')).toEqual([{
       repo: 'r', path: 'a.tf', line: 3, column: 5, ruleId: 'aws-access-key-id', category: 'credential', severity: 'high',
       fingerprint: 'fp1', redacted: 'AKIA****ABCD', commit: 'c'.repeat(40), inHistoryOnly: false,
+      title: 'AWS', confidence: 'high', suppressedBy: null,
     }]);
     await store.close();
   });

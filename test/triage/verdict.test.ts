@@ -4,7 +4,7 @@ import { triage } from '../../src/triage/verdict.js';
 
 function finding(partial: Partial<Finding>): Finding {
   return {
-    ruleId: 'aws-access-key-id', title: 't', category: 'credential', severity: 'high', path: 'infra/main.tf', line: 12, column: 1,
+    ruleId: 'aws-access-key-id', title: 't', category: 'credential', severity: 'high', confidence: 'high', path: 'infra/main.tf', line: 12, column: 1,
     fingerprint: 'f', secretHash: 'h', redacted: 'r', ...partial,
   };
 }

@@ -9,6 +9,7 @@ import type { ScanReporter } from '../../scan/events.js';
 import { runScan } from '../../scan/run-scan.js';
 import { discoverLocalRepos } from '../../sources/local-paths.js';
 import { ScanStore } from '../../store/scan-store.js';
+import { DEFAULT_POLICY } from '../../triage/verdict.js';
 import { UsageError } from '../../usage-error.js';
 
 export interface ScanCommandOptions {
@@ -19,6 +20,9 @@ export interface ScanCommandOptions {
   rules: string[];
   failOnReview: boolean;
   quiet: boolean;
+  strict: boolean;
+  exclude: string[];
+  includeVendored: boolean;
 }
 
 /** `keepopen scan PATH...`: returns the process exit code. */
@@ -32,12 +36,14 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
     const output = options.format === 'json' ? new JsonReporter() : new TableReporter();
     const reporters: ScanReporter[] = [new StoreReporter(store), output];
     if (!options.quiet) reporters.push(new LineProgressReporter(process.stderr));
+    const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
     const { summary } = await runScan({
       targets,
-      detector: new Detector(rules, { excludePaths: DEFAULT_VENDORED_GLOBS }),
+      detector: new Detector(rules, { excludePaths }),
+      policy: { ...DEFAULT_POLICY, strict: options.strict },
       reporters,
       concurrency: options.concurrency,
-      excludePaths: DEFAULT_VENDORED_GLOBS,
+      excludePaths,
       command,
     });
     const rendered = output.render();
