@@ -1,0 +1,80 @@
+import { CATEGORIES, type Category, type Finding } from '../detect/rule-types.js';
+
+// Recall and precision of findings against a labelled corpus. A finding is right
+// when a label has the same path, line and category; several findings on one
+// labelled line count once. Pure.
+
+export interface Label {
+  path: string;
+  line: number;
+  category: Category;
+  kind: string;
+}
+
+export interface CategoryScore {
+  category: Category;
+  labels: number;
+  labelsFound: number;
+  recall: number;
+  /** Distinct (path, line) places where the category was reported. */
+  reported: number;
+  reportedCorrectly: number;
+  precision: number;
+}
+
+export interface AccuracyReport {
+  categories: CategoryScore[];
+  overall: Omit<CategoryScore, 'category'>;
+  missed: Label[];
+  falsePositives: { path: string; line: number; category: Category; ruleIds: string[] }[];
+}
+
+const key = (path: string, line: number, category: string) => `${category}\u0000${path}\u0000${line}`;
+
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 1 : numerator / denominator;
+}
+
+export function scoreFindings(labels: readonly Label[], findings: readonly Finding[]): AccuracyReport {
+  const labelKeys = new Map(labels.map((l) => [key(l.path, l.line, l.category), l]));
+  const reported = new Map<string, { path: string; line: number; category: Category; ruleIds: Set<string> }>();
+  for (const f of findings) {
+    const k = key(f.path, f.line, f.category);
+    const place = reported.get(k) ?? { path: f.path, line: f.line, category: f.category, ruleIds: new Set<string>() };
+    place.ruleIds.add(f.ruleId);
+    reported.set(k, place);
+  }
+  const categories = CATEGORIES.map((category): CategoryScore => {
+    const mine = labels.filter((l) => l.category === category);
+    const labelsFound = mine.filter((l) => reported.has(key(l.path, l.line, l.category))).length;
+    const places = [...reported.entries()].filter(([, p]) => p.category === category);
+    const reportedCorrectly = places.filter(([k]) => labelKeys.has(k)).length;
+    return {
+      category, labels: mine.length, labelsFound, recall: ratio(labelsFound, mine.length),
+      reported: places.length, reportedCorrectly, precision: ratio(reportedCorrectly, places.length),
+    };
+  });
+  const sum = (pick: (c: CategoryScore) => number) => categories.reduce((n, c) => n + pick(c), 0);
+  const overall = {
+    labels: sum((c) => c.labels), labelsFound: sum((c) => c.labelsFound), recall: ratio(sum((c) => c.labelsFound), sum((c) => c.labels)),
+    reported: sum((c) => c.reported), reportedCorrectly: sum((c) => c.reportedCorrectly),
+    precision: ratio(sum((c) => c.reportedCorrectly), sum((c) => c.reported)),
+  };
+  return {
+    categories,
+    overall,
+    missed: labels.filter((l) => !reported.has(key(l.path, l.line, l.category))),
+    falsePositives: [...reported.entries()].filter(([k]) => !labelKeys.has(k)).map(([, p]) => ({ ...p, ruleIds: [...p.ruleIds].sort() })),
+  };
+}
+
+export function formatAccuracy(report: AccuracyReport): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  const rows = [
+    `${'category'.padEnd(15)} ${'labels'.padStart(6)} ${'found'.padStart(6)} ${'recall'.padStart(7)} ${'reported'.padStart(8)} ${'correct'.padStart(7)} ${'precision'.padStart(9)}`,
+    ...[...report.categories, { category: 'overall', ...report.overall }].map(
+      (c) => `${c.category.padEnd(15)} ${String(c.labels).padStart(6)} ${String(c.labelsFound).padStart(6)} ${pct(c.recall)} ${String(c.reported).padStart(8)} ${String(c.reportedCorrectly).padStart(7)} ${pct(c.precision).padStart(9)}`,
+    ),
+  ];
+  return rows.join('\n') + '\n';
+}
