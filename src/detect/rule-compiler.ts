@@ -119,6 +119,11 @@ export function toRuleSpec(raw: unknown, source: string, index: number): RuleSpe
     }
     spec.escalate = { count: e.count as number, severity: e.severity as Severity };
   }
+  // The prefilter is what keeps the engine fast: a rule with no keywords runs on every
+  // byte of every file, which only an anchored, cheap pattern may do.
+  if (spec.pattern !== undefined && spec.keywords.length === 0 && spec.anchored !== true) {
+    fail(source, where, 'needs "keywords" (or "anchored: true" for a cheap pattern anchored on a literal)');
+  }
   if (r.flags !== undefined) {
     const flags = typeof r.flags === 'string' ? r.flags : '';
     if (!ALLOWED_FLAGS.test(flags)) fail(source, where, '"flags" may only hold i, m, s and u');

@@ -7,7 +7,9 @@ export function rulesListCommand(extraDirs: string[]): number {
   for (const { spec } of rules) {
     process.stdout.write(`${spec.id}\t${spec.category}\t${spec.severity}\t${spec.title}\t${spec.source ?? ''}\n`);
   }
-  process.stdout.write(`${rules.length} rules\n`);
+  const byCategory = new Map<string, number>();
+  for (const { spec } of rules) byCategory.set(spec.category, (byCategory.get(spec.category) ?? 0) + 1);
+  process.stdout.write(`${rules.length} rules (${[...byCategory].map(([c, n]) => `${c}: ${n}`).join(', ')})\n`);
   return 0;
 }
 
