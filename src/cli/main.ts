@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RuleFormatError } from '../detect/rule-compiler.js';
@@ -18,6 +19,12 @@ const EXIT_USAGE = 2;
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
   return n;
 }
 
@@ -40,11 +47,19 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('scan')
     .description('scan git repos (work trees or bare mirrors) or folders of repos, and give each a verdict')
-    .argument('[paths...]', 'a git repo, a folder of repos, or a plain folder (default: .)')
+    .argument('[paths...]', 'a git repo, a folder of repos, or a plain folder (default: . when no --org or --repos)')
+    .option('--org <name>', 'every repo of a GitHub organisation (repeatable; GITHUB_TOKEN, GITHUB_API_URL)', collect, [])
+    .option('--repos <file>', 'a file with one owner/name or https clone URL a line (repeatable)', collect, [])
+    .option('--include-forks', 'also scan forks (skipped by default)', false)
+    .option('--include-archived', 'also scan archived repos (skipped by default)', false)
+    .option('--cache-dir <dir>', 'where shallow clones go (default: the OS cache folder)')
+    .option('--keep-clones', 'keep clones after scanning, so the next scan fetches only what changed', false)
+    .option('--workers <n>', 'detection threads (0: detect in the main thread)', nonNegativeInt, Math.max(1, availableParallelism()))
+    .option('--timeout <seconds>', 'abandon a network request after this long without data', positiveInt, 60)
     .option('--db <file>', 'SQLite results database', './keepopen.db')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
-    .option('--concurrency <n>', 'repos scanned at once', positiveInt, 4)
+    .option('--concurrency <n>', 'repos fetched and scanned at once', positiveInt, 8)
     .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
     .option('--fail-on-review', 'exit 1 when any repo is review-needed or error', false)
     .option('--quiet', 'print nothing but the report and errors', false)

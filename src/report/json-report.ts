@@ -1,5 +1,6 @@
 import type { Finding } from '../detect/rule-types.js';
 import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
+import type { SkippedRepo } from '../scan/repo-target.js';
 
 // The JSON contract of ../shared/README.md, version 1. Users script against it:
 // add fields freely, never rename or drop one.
@@ -36,6 +37,8 @@ export interface JsonReport {
   scan: { id: string; startedAt: string; finishedAt: string | null };
   repos: JsonRepo[];
   findings: JsonFinding[];
+  /** Added to v1: repos a source listed but that were not scanned (forks, archived), with the reason. */
+  skipped: { name: string; source: string; reason: string }[];
 }
 
 export function jsonFinding(repo: string, commit: string | null, f: Finding): JsonFinding {
@@ -46,7 +49,7 @@ export function jsonFinding(repo: string, commit: string | null, f: Finding): Js
   };
 }
 
-export function buildJsonReport(scan: ScanInfo, results: readonly RepoResult[]): JsonReport {
+export function buildJsonReport(scan: ScanInfo, results: readonly RepoResult[], skipped: readonly SkippedRepo[] = []): JsonReport {
   const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
   return {
     version: 1,
@@ -56,16 +59,21 @@ export function buildJsonReport(scan: ScanInfo, results: readonly RepoResult[]):
       historyScanned: r.historyScanned,
     })),
     findings: sorted.flatMap((r) => r.findings.map((f) => jsonFinding(r.repo.name, r.headCommit, f))),
+    skipped: [...skipped].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, source: s.source, reason: s.reason })),
   };
 }
 
 /** Collects results from the event stream and renders the JSON document at the end. */
 export class JsonReporter implements ScanReporter {
   private readonly results: RepoResult[] = [];
+  private readonly skipped: SkippedRepo[] = [];
   private scan: ScanInfo | undefined;
 
   onScanStart(scan: ScanInfo): void {
     this.scan = scan;
+  }
+  onRepoSkipped(repo: SkippedRepo): void {
+    this.skipped.push(repo);
   }
   onRepoFinished(result: RepoResult): void {
     this.results.push(result);
@@ -75,6 +83,6 @@ export class JsonReporter implements ScanReporter {
   }
   render(): string {
     if (!this.scan) throw new Error('JSON report rendered before the scan started');
-    return JSON.stringify(buildJsonReport(this.scan, this.results), null, 2) + '\n';
+    return JSON.stringify(buildJsonReport(this.scan, this.results, this.skipped), null, 2) + '\n';
   }
 }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { RepoResult, ScanReporter } from '../scan/events.js';
+import type { SkippedRepo } from '../scan/repo-target.js';
 
 // Plain progress for pipes and CI: one line per repo as it ends, on stderr, so
 // stdout stays clean for --format json.
@@ -9,6 +10,9 @@ export class LineProgressReporter implements ScanReporter {
   private done = 0;
   constructor(private readonly out: Writable) {}
 
+  onRepoSkipped(repo: SkippedRepo): void {
+    this.out.write(`skipped ${repo.name}: ${repo.reason}\n`);
+  }
   onRepoQueued(): void {
     this.total++;
   }

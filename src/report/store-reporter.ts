@@ -1,4 +1,5 @@
 import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
+import type { RepoTarget, SkippedRepo } from '../scan/repo-target.js';
 import type { ScanStore } from '../store/scan-store.js';
 
 // Writes the event stream into the database: the scan when it starts, each repo's
@@ -11,6 +12,10 @@ export class StoreReporter implements ScanReporter {
   async onScanStart(scan: ScanInfo): Promise<void> {
     this.scanId = scan.id;
     await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command });
+  }
+  async onRepoSkipped(repo: SkippedRepo): Promise<void> {
+    if (!this.scanId) throw new Error('skipped repo before the scan started');
+    await this.store.recordSkipped(this.scanId, { key: repo.key, name: repo.name, source: repo.source, cloneUrl: repo.source, ...(repo.metadata ? { metadata: repo.metadata } : {}) }, repo.reason);
   }
   onRepoFinished(result: RepoResult): Promise<void> {
     return this.record(result);
@@ -26,7 +31,7 @@ export class StoreReporter implements ScanReporter {
     if (!this.scanId) throw new Error('repo result before the scan started');
     await this.store.recordRepoScan(
       this.scanId,
-      { key: result.repo.key, name: result.repo.name, source: result.repo.source },
+      repoRecord(result.repo),
       {
         headCommit: result.headCommit, verdict: result.verdict, reasons: result.reasons, historyScanned: result.historyScanned,
         filesScanned: result.filesScanned, bytesScanned: result.bytesScanned, durationMs: result.durationMs,
@@ -35,4 +40,12 @@ export class StoreReporter implements ScanReporter {
       },
     );
   }
+}
+
+function repoRecord(repo: RepoTarget) {
+  return {
+    key: repo.key, name: repo.name, source: repo.source,
+    ...(repo.cloneUrl ? { cloneUrl: repo.cloneUrl } : {}),
+    ...(repo.metadata ? { metadata: repo.metadata } : {}),
+  };
 }

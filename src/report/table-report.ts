@@ -1,4 +1,5 @@
 import type { RepoResult, ScanReporter, ScanSummary } from '../scan/events.js';
+import type { SkippedRepo } from '../scan/repo-target.js';
 
 // The default, human-readable output: one row per repo, then the findings with
 // redacted values only.
@@ -7,7 +8,7 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-export function renderTable(results: readonly RepoResult[], summary: ScanSummary): string {
+export function renderTable(results: readonly RepoResult[], summary: ScanSummary, skipped: readonly SkippedRepo[] = []): string {
   const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
   const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => r.repo.name.length)));
   const lines: string[] = [];
@@ -26,18 +27,27 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
       }
     }
   }
+  if (skipped.length > 0) {
+    lines.push('', `SKIPPED (listed, not scanned)`);
+    for (const s of [...skipped].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`  ${s.name}  ${s.reason}`);
+  }
   lines.push(
     '',
     `${summary.repos} repo${summary.repos === 1 ? '' : 's'}: ${summary.keepOpen} keep-open, ${summary.reviewNeeded} review-needed, ` +
-      `${summary.error} error; ${summary.findings} finding${summary.findings === 1 ? '' : 's'}`,
+      `${summary.error} error; ${summary.findings} finding${summary.findings === 1 ? '' : 's'}` +
+      (summary.skipped > 0 ? `; ${summary.skipped} skipped` : ''),
   );
   return lines.join('\n') + '\n';
 }
 
 export class TableReporter implements ScanReporter {
   private readonly results: RepoResult[] = [];
+  private readonly skipped: SkippedRepo[] = [];
   private summary: ScanSummary | undefined;
 
+  onRepoSkipped(repo: SkippedRepo): void {
+    this.skipped.push(repo);
+  }
   onRepoFinished(result: RepoResult): void {
     this.results.push(result);
   }
@@ -49,6 +59,6 @@ export class TableReporter implements ScanReporter {
   }
   render(): string {
     if (!this.summary) throw new Error('table rendered before the scan ended');
-    return renderTable(this.results, this.summary);
+    return renderTable(this.results, this.summary, this.skipped);
   }
 }

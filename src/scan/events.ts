@@ -1,6 +1,6 @@
 import type { Finding } from '../detect/rule-types.js';
 import type { NotScannedFile, Verdict } from '../triage/verdict.js';
-import type { RepoTarget } from './repo-target.js';
+import type { RepoTarget, SkippedRepo } from './repo-target.js';
 
 // The one event stream of a scan. Reporters (table, JSON, database, progress UI)
 // are plain objects of optional hooks, as Vitest's reporters are; the scan awaits
@@ -30,6 +30,7 @@ export interface RepoResult {
 
 export interface ScanSummary {
   repos: number;
+  skipped: number;
   keepOpen: number;
   reviewNeeded: number;
   error: number;
@@ -40,6 +41,8 @@ type Awaitable = void | Promise<void>;
 
 export interface ScanReporter {
   onScanStart?(scan: ScanInfo): Awaitable;
+  /** A repo a source listed but that is not scanned (a fork, archived), with the reason. */
+  onRepoSkipped?(repo: SkippedRepo): Awaitable;
   onRepoQueued?(repo: RepoTarget): Awaitable;
   onRepoStarted?(repo: RepoTarget): Awaitable;
   onFinding?(repo: RepoTarget, finding: Finding): Awaitable;

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { Detector } from '../detect/detector.js';
 import type { Finding } from '../detect/rule-types.js';
 import { openFolder } from '../fetch/folder-reader.js';
+import { rmSync } from 'node:fs';
+import { clonePathFor } from '../fetch/clone-cache.js';
 import { openGitHead } from '../fetch/git-head-reader.js';
+import { shallowFetch, type FetchOptions } from '../fetch/shallow-clone.js';
 import type { RepoSnapshot } from '../fetch/repo-files.js';
 import { applyRepoConfig, parseRepoConfig, REPO_CONFIG_PATH } from '../triage/repo-config.js';
 import { DEFAULT_POLICY, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
+import type { DetectionEngine } from './detection-engine.js';
 import { ScanEventStream, type RepoResult, type ScanInfo, type ScanReporter, type ScanSummary } from './events.js';
-import type { RepoTarget } from './repo-target.js';
+import type { RepoTarget, SkippedRepo } from './repo-target.js';
 
 // The orchestrator: repos in, one event stream out. It reads each repo, hands
 // every file to the pure detector, triages, and tells the reporters. A repo that
@@ -16,7 +19,8 @@ import type { RepoTarget } from './repo-target.js';
 
 export interface ScanOptions {
   targets: RepoTarget[];
-  detector: Detector;
+  /** Where files are scanned: in this thread or on a worker pool. */
+  detection: DetectionEngine;
   policy?: TriagePolicy;
   reporters: ScanReporter[];
   /** Repos read at once. */
@@ -24,12 +28,38 @@ export interface ScanOptions {
   /** Globs of paths not read at all. */
   excludePaths: string[];
   command: string;
+  /** Repos a source listed but that are not scanned (forks, archived): reported, not scanned. */
+  skipped?: SkippedRepo[];
+  /** For remote repos: how to fetch, where clones go, and whether they stay after the scan. */
+  remote?: { fetch: FetchOptions; cacheDir: string; keepClones: boolean };
 }
 
-function openSnapshot(target: RepoTarget, excludePaths: string[]): Promise<RepoSnapshot> {
-  if (target.kind === 'folder') return Promise.resolve(openFolder(target.source, { excludePaths }));
+/** A repo ready to read, and what to do once it has been read. */
+interface OpenedRepo {
+  snapshot: RepoSnapshot;
+  release: () => void;
+}
+
+async function openRepo(target: RepoTarget, options: ScanOptions): Promise<OpenedRepo> {
+  const { excludePaths } = options;
+  if (target.kind === 'folder') return { snapshot: openFolder(target.source, { excludePaths }), release: () => {} };
+  if (target.kind === 'git-remote') {
+    if (!options.remote || !target.cloneUrl) throw new Error(`no way to fetch ${target.source}`);
+    const { fetch, cacheDir, keepClones } = options.remote;
+    const gitdir = clonePathFor(cacheDir, target.key);
+    await shallowFetch(target.cloneUrl, gitdir, fetch);
+    const release = () => {
+      if (!keepClones) rmSync(gitdir, { recursive: true, force: true });
+    };
+    try {
+      return { snapshot: await openGitHead(gitdir, { excludePaths }), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
   if (target.gitdir === undefined) throw new Error(`no git directory for ${target.source}`);
-  return openGitHead(target.gitdir, { excludePaths });
+  return { snapshot: await openGitHead(target.gitdir, { excludePaths }), release: () => {} };
 }
 
 function errorMessage(error: unknown): string {
@@ -46,15 +76,17 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
   let bytesScanned = 0;
   let repoConfigText: string | undefined;
   const policy = options.policy ?? DEFAULT_POLICY;
+  let opened: OpenedRepo | undefined;
   try {
-    const snapshot = await openSnapshot(target, options.excludePaths);
+    opened = await openRepo(target, options);
+    const { snapshot } = opened;
     headCommit = snapshot.headCommit;
     for await (const entry of snapshot.entries()) {
       if (entry.type === 'not-scanned') {
         notScanned.push({ path: entry.path, reason: entry.reason });
         continue;
       }
-      const result = options.detector.scanBytes(entry.path, entry.bytes);
+      const result = await options.detection.scan(entry.path, entry.bytes);
       if (result.skipped === 'excluded-path') {
         notScanned.push({ path: entry.path, reason: 'excluded-path' });
         continue;
@@ -87,14 +119,17 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
       filesScanned, bytesScanned, durationMs: performance.now() - started, error: message,
     };
+  } finally {
+    opened?.release();
   }
 }
 
 export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; summary: ScanSummary }> {
   const events = new ScanEventStream(options.reporters);
   const scan: ScanInfo = { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command };
-  const summary: ScanSummary = { repos: 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
+  const summary: ScanSummary = { repos: 0, skipped: options.skipped?.length ?? 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
   await events.emit('onScanStart', scan);
+  for (const skipped of options.skipped ?? []) await events.emit('onRepoSkipped', skipped);
   for (const target of options.targets) await events.emit('onRepoQueued', target);
 
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });

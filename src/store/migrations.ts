@@ -66,6 +66,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE findings ADD COLUMN suppressed_by TEXT;
   ALTER TABLE findings ADD COLUMN suppressed_line INTEGER;
   `,
+  // 3: what the hosting API says about each repo, and the repos a scan listed but skipped (forks, archived).
+  `
+  ALTER TABLE repos ADD COLUMN remote_id INTEGER;
+  ALTER TABLE repos ADD COLUMN clone_url TEXT;
+  ALTER TABLE repos ADD COLUMN default_branch TEXT;
+  ALTER TABLE repos ADD COLUMN size_kb INTEGER;
+  ALTER TABLE repos ADD COLUMN pushed_at TEXT;
+  ALTER TABLE repos ADD COLUMN archived INTEGER;
+  ALTER TABLE repos ADD COLUMN fork INTEGER;
+  ALTER TABLE repos ADD COLUMN visibility TEXT;
+  CREATE TABLE skipped_repos (
+    scan_id TEXT NOT NULL REFERENCES scans(id),
+    repo_id INTEGER NOT NULL REFERENCES repos(id),
+    reason TEXT NOT NULL,
+    PRIMARY KEY (scan_id, repo_id)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

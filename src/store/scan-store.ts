@@ -1,4 +1,5 @@
 import type { Finding } from '../detect/rule-types.js';
+import type { RemoteRepoMetadata } from '../scan/repo-target.js';
 import { migrate } from './migrations.js';
 import { SqliteDatabase } from './sqlite.js';
 
@@ -16,6 +17,8 @@ export interface RepoRecord {
   key: string;
   name: string;
   source: string;
+  cloneUrl?: string;
+  metadata?: RemoteRepoMetadata;
 }
 
 export interface RepoScanRecord {
@@ -84,15 +87,44 @@ export class ScanStore {
     });
   }
 
+  /** Inserts or refreshes a repo (and what its host says about it); returns its id. Call inside a transaction. */
+  private async upsertRepo(repo: RepoRecord): Promise<number> {
+    const m = repo.metadata;
+    const flag = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
+    await this.db.run(
+      `INSERT INTO repos (key, name, source, clone_url, remote_id, default_branch, size_kb, pushed_at, archived, fork, visibility)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET name = excluded.name, source = excluded.source,
+           clone_url = COALESCE(excluded.clone_url, clone_url), remote_id = COALESCE(excluded.remote_id, remote_id),
+           default_branch = COALESCE(excluded.default_branch, default_branch), size_kb = COALESCE(excluded.size_kb, size_kb),
+           pushed_at = COALESCE(excluded.pushed_at, pushed_at), archived = COALESCE(excluded.archived, archived),
+           fork = COALESCE(excluded.fork, fork), visibility = COALESCE(excluded.visibility, visibility)`,
+      [repo.key, repo.name, repo.source, repo.cloneUrl ?? null, m?.id ?? null, m?.defaultBranch ?? null, m?.sizeKb ?? null,
+        m?.pushedAt ?? null, flag(m?.archived), flag(m?.fork), m?.visibility ?? null],
+    );
+    const row = await this.db.get<{ id: number }>('SELECT id FROM repos WHERE key = ?', [repo.key]);
+    return row!.id;
+  }
+
+  /** Records that a scan listed a repo but did not scan it, and why. */
+  async recordSkipped(scanId: string, repo: RepoRecord, reason: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const repoId = await this.upsertRepo(repo);
+      await this.db.run('INSERT OR REPLACE INTO skipped_repos (scan_id, repo_id, reason) VALUES (?, ?, ?)', [scanId, repoId, reason]);
+    });
+  }
+
+  async skipped(scanId: string): Promise<{ name: string; key: string; reason: string }[]> {
+    return this.db.all<{ name: string; key: string; reason: string }>(
+      'SELECT r.name, r.key, s.reason FROM skipped_repos s JOIN repos r ON r.id = s.repo_id WHERE s.scan_id = ? ORDER BY r.name',
+      [scanId],
+    );
+  }
+
   /** Writes one repo's whole result for a scan in one transaction. */
   async recordRepoScan(scanId: string, repo: RepoRecord, result: RepoScanRecord): Promise<void> {
     await this.db.transaction(async () => {
-      await this.db.run(
-        'INSERT INTO repos (key, name, source) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name, source = excluded.source',
-        [repo.key, repo.name, repo.source],
-      );
-      const row = await this.db.get<{ id: number }>('SELECT id FROM repos WHERE key = ?', [repo.key]);
-      const repoId = row!.id;
+      const repoId = await this.upsertRepo(repo);
       await this.db.run(
         `INSERT INTO repo_scans (scan_id, repo_id, head_commit, verdict, reasons, history_scanned, files_scanned,
            bytes_scanned, duration_ms, error, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

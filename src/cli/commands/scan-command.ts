@@ -6,8 +6,11 @@ import { StoreReporter } from '../../report/store-reporter.js';
 import { TableReporter } from '../../report/table-report.js';
 import { loadRules } from '../../rules/load-rule-dirs.js';
 import type { ScanReporter } from '../../scan/events.js';
+import { inProcessEngine, WorkerPoolEngine, type DetectionEngine } from '../../scan/detection-engine.js';
 import { runScan } from '../../scan/run-scan.js';
-import { discoverLocalRepos } from '../../sources/local-paths.js';
+import { defaultCacheDir, prepareCacheDir } from '../../fetch/clone-cache.js';
+import { createGitHttpClient } from '../../fetch/git-http-client.js';
+import { resolveSources } from '../../sources/resolve-sources.js';
 import { ScanStore } from '../../store/scan-store.js';
 import { DEFAULT_POLICY } from '../../triage/verdict.js';
 import { UsageError } from '../../usage-error.js';
@@ -23,34 +26,78 @@ export interface ScanCommandOptions {
   strict: boolean;
   exclude: string[];
   includeVendored: boolean;
+  org: string[];
+  repos: string[];
+  cacheDir?: string;
+  keepClones: boolean;
+  includeForks: boolean;
+  includeArchived: boolean;
+  /** Seconds without data before a network request is abandoned. */
+  timeout: number;
+  /** Detection threads (0: detect in the main thread). */
+  workers: number;
 }
 
 /** `keepopen scan PATH...`: returns the process exit code. */
 export async function scanCommand(paths: string[], options: ScanCommandOptions, command: string): Promise<number> {
   const rules = loadRules(options.rules);
-  const targets = discoverLocalRepos(paths.length > 0 ? paths : ['.']);
-  if (targets.length === 0) throw new UsageError('nothing to scan: give a git repo or a folder of repos');
+  const remoteAsked = options.org.length > 0 || options.repos.length > 0;
+  const token = process.env.GITHUB_TOKEN || undefined;
+  const log = (line: string) => {
+    if (!options.quiet) process.stderr.write(`${line}\n`);
+  };
+  const sources = await resolveSources({
+    paths: paths.length > 0 || remoteAsked ? paths : ['.'],
+    orgs: options.org,
+    repoLists: options.repos,
+    serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
+    github: {
+      apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      ...(token ? { token } : {}),
+      includeForks: options.includeForks,
+      includeArchived: options.includeArchived,
+      onWait: log,
+    },
+  });
+  // Source problems are always shown (even with --quiet): they are errors.
+  for (const problem of sources.problems) process.stderr.write(`keepopen: ${problem}\n`);
+  const { targets } = sources;
+  if (targets.length === 0) {
+    throw new UsageError(sources.problems.length > 0 ? 'nothing could be listed to scan (see above)' : 'nothing to scan: give a git repo, a folder of repos, --org or --repos');
+  }
 
   const store = await ScanStore.open(options.db);
+  const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
+  // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
+  const detection: DetectionEngine =
+    options.workers > 0 && targets.length > 1
+      ? new WorkerPoolEngine({ size: options.workers, ruleDirs: options.rules, excludePaths })
+      : inProcessEngine(new Detector(rules, { excludePaths }));
   try {
     const output = options.format === 'json' ? new JsonReporter() : new TableReporter();
     const reporters: ScanReporter[] = [new StoreReporter(store), output];
     if (!options.quiet) reporters.push(new LineProgressReporter(process.stderr));
-    const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
     const { summary } = await runScan({
       targets,
-      detector: new Detector(rules, { excludePaths }),
+      detection,
       policy: { ...DEFAULT_POLICY, strict: options.strict },
       reporters,
       concurrency: options.concurrency,
       excludePaths,
       command,
+      skipped: sources.skipped,
+      remote: targets.some((t) => t.kind === 'git-remote') ? {
+        fetch: { http: createGitHttpClient(options.timeout * 1000), ...(token ? { token } : {}), attempts: 3, backoffMs: 500 },
+        cacheDir: prepareCacheDir(options.cacheDir ?? defaultCacheDir()),
+        keepClones: options.keepClones,
+      } : undefined,
     });
     const rendered = output.render();
     if (options.output) writeFileSync(options.output, rendered);
     else process.stdout.write(rendered);
     return options.failOnReview && summary.reviewNeeded + summary.error > 0 ? 1 : 0;
   } finally {
+    await detection.close();
     await store.close();
   }
 }
