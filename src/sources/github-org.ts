@@ -65,16 +65,19 @@ export function createOctokit(options: GitHubSourceOptions): InstanceType<typeof
 }
 
 function describeApiError(error: unknown, org: string, apiUrl: string): SourceError {
-  const e = error as { status?: number; message?: string; cause?: { code?: string; message?: string } };
+  const e = error as { status?: number; message?: string; response?: unknown; cause?: { code?: string; message?: string } };
+  // Octokit reports a request that got no HTTP answer at all as status 500 with no response.
+  if (e.response === undefined) {
+    const cause = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+    return new SourceError(`cannot reach the GitHub API at ${apiUrl} (${cause}): check GITHUB_API_URL and the network`);
+  }
   if (e.status === 404) return new SourceError(`organisation "${org}" was not found at ${apiUrl}: check the name (and GITHUB_API_URL for GitHub Enterprise)`);
   if (e.status === 401) return new SourceError(`GitHub refused the token (401 Bad credentials) listing "${org}": check GITHUB_TOKEN, or unset it for public repos`);
   if (e.status === 403 || e.status === 429) {
     return new SourceError(`GitHub rate limit listing "${org}" did not clear after retries (HTTP ${e.status}): set GITHUB_TOKEN for a higher limit, or try later`);
   }
-  if (typeof e.status === 'number' && e.status !== 500) return new SourceError(`GitHub answered HTTP ${e.status} listing "${org}": ${(e.message ?? '').split('\n')[0]}`);
-  if (e.status === 500) return new SourceError(`GitHub answered HTTP 500 listing "${org}" after retries: try again later`);
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
-  return new SourceError(`cannot reach the GitHub API at ${apiUrl} (${cause}): check GITHUB_API_URL and the network`);
+  if (typeof e.status === 'number' && e.status < 500) return new SourceError(`GitHub answered HTTP ${e.status} listing "${org}": ${(e.message ?? '').split('\n')[0]}`);
+  return new SourceError(`GitHub answered HTTP ${e.status ?? '?'} listing "${org}" after retries: try again later`);
 }
 
 function metadataOf(repo: ApiRepo): RemoteRepoMetadata {

@@ -59,12 +59,13 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
       onWait: log,
     },
   });
-  // Source problems are always shown (even with --quiet): they are errors.
-  for (const problem of sources.problems) process.stderr.write(`keepopen: ${problem}\n`);
   const { targets } = sources;
   if (targets.length === 0) {
-    throw new UsageError(sources.problems.length > 0 ? 'nothing could be listed to scan (see above)' : 'nothing to scan: give a git repo, a folder of repos, --org or --repos');
+    // Nothing can be scanned: the problems are the error (one line each), exit 2.
+    throw new UsageError(sources.problems.length > 0 ? sources.problems.join('\nkeepopen: ') : 'nothing to scan: give a git repo, a folder of repos, --org or --repos');
   }
+  // Some sources failed but others gave repos: the scan goes on, the problems are shown (even with --quiet).
+  for (const problem of sources.problems) process.stderr.write(`keepopen: ${problem}\n`);
 
   const store = await ScanStore.open(options.db);
   const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
