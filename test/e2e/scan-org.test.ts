@@ -6,6 +6,7 @@ import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
 import { startGitHubApiServer, type FakeRepo, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { ScanStore } from '../../src/store/scan-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,22 @@ describe('keepopen scan --org (loopback GitHub API and git server)', () => {
     expect(reviewed).toEqual([...leaky].filter((n) => byName.has(n)).sort());
     expect(report.repos.filter((r) => r.verdict === 'keep-open')).toHaveLength(240 - 2 - reviewed.length);
     for (const r of report.repos.filter((x) => x.verdict !== 'error')) expect(r.headCommit).toMatch(/^[0-9a-f]{40}$/);
+
+    // Each repo's metadata from the API is kept, skipped ones included.
+    const store = await ScanStore.open(db);
+    const rows = await store.db.all<{ name: string; remote_id: number; default_branch: string; size_kb: number; pushed_at: string; archived: number; fork: number; visibility: string; clone_url: string }>(
+      'SELECT name, remote_id, default_branch, size_kb, pushed_at, archived, fork, visibility, clone_url FROM repos ORDER BY name',
+    );
+    const skippedRows = await store.db.all('SELECT reason FROM skipped_repos');
+    await store.close();
+    expect(rows).toHaveLength(250);
+    expect(skippedRows).toHaveLength(10);
+    expect(rows.find((r) => r.name === `${ORG}/service-010`)).toMatchObject({ fork: 1, archived: 0, default_branch: 'main', size_kb: 4, pushed_at: '2026-06-01T00:00:00Z', visibility: 'public' });
+    expect(rows.find((r) => r.name === `${ORG}/service-020`)).toMatchObject({ fork: 0, archived: 1 });
+    for (const r of rows) {
+      expect(r.remote_id).toBeGreaterThan(0);
+      expect(r.clone_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/demo-org\//);
+    }
 
     // The secondary rate limit was waited out, and the wait was shown.
     expect(result.stderr).toMatch(/GitHub secondary rate limit .*waiting 1s/);
