@@ -108,4 +108,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`keepopen scan | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv);

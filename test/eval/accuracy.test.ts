@@ -28,6 +28,14 @@ describe('scoreFindings', () => {
     expect(report.falsePositives).toEqual([{ path: 'b.md', line: 7, category: 'credential', ruleIds: ['generic'] }]);
   });
 
+  it('counts low-severity notes toward recall but not precision, and reports them', () => {
+    const low = (path: string, line: number): Finding => ({ ...finding(path, line, 'personal-data'), severity: 'low' });
+    const report = scoreFindings([{ path: 'p.csv', line: 2, category: 'personal-data', kind: 'nhs' }], [low('p.csv', 2), low('t.py', 9)]);
+    const pd = report.categories.find((c) => c.category === 'personal-data')!;
+    expect(pd).toMatchObject({ labelsFound: 1, labelsFoundCounted: 0, reported: 0, precision: 1, lowNotesUnlabelled: 1 });
+    expect(report.falsePositives).toEqual([]);
+  });
+
   it('does not credit a finding of the wrong category on a labelled line', () => {
     const report = scoreFindings(labels, [finding('a.env', 1, 'infrastructure')]);
     expect(report.overall.labelsFound).toBe(0);
