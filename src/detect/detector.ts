@@ -187,7 +187,7 @@ export class Detector {
     const lines = new LineIndex(text);
     const wholeFileMinified = MINIFIED_PATH.test(path);
     const findings: Finding[] = [];
-    for (const { rule, offset, secret } of matches) {
+    for (const { rule, offset, secret } of oneRulePerPlace(matches)) {
       const line = lines.lineOf(offset);
       // Minified code is full of random-looking identifiers; only provider-anchored rules are trusted there.
       if (!rule.spec.anchored && (wholeFileMinified || lines.lineLength(line) > MINIFIED_LINE_LENGTH)) continue;
@@ -227,6 +227,25 @@ export class Detector {
       out.push({ rule, offset: match.index + Math.max(within, 0), secret });
     }
   }
+}
+
+const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
+
+/**
+ * One secret at one place is one finding, however many rules match it: the most
+ * severe rule's, then the most specific one (scoped to this kind of file, such as a
+ * terraform state rule over a generic storage-key rule), then the first loaded.
+ */
+function oneRulePerPlace(matches: RawMatch[]): RawMatch[] {
+  if (matches.length < 2) return matches;
+  const best = new Map<string, RawMatch>();
+  const score = (m: RawMatch) => SEVERITY_RANK[m.rule.spec.severity] * 2 + (m.rule.spec.paths?.include?.length ? 1 : 0);
+  for (const m of matches) {
+    const key = `${m.offset}\u0000${m.secret}`;
+    const current = best.get(key);
+    if (current === undefined || score(m) > score(current)) best.set(key, m);
+  }
+  return [...best.values()];
 }
 
 /** The allow-lists, entropy floor and validator: is this captured value a real finding? */

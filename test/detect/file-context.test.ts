@@ -154,3 +154,33 @@ describe('binary signatures', () => {
     expect(detector.scanBytes('certs/server.bin', jks)).toEqual({ findings: [], skipped: 'binary' });
   });
 });
+
+describe('one finding per secret and place', () => {
+  it('keeps the most severe, then the most specific rule when several match the same value', () => {
+    const rules = compileRules(parseRuleFile(`
+rules:
+  - id: generic-key
+    title: Generic
+    category: credential
+    severity: medium
+    keywords: [key]
+    pattern: 'key = "(?<secret>[A-Za-z0-9]{20})"'
+    examples: [{ text: 'key = "A1b2C3d4E5f6G7h8I9j0"', secret: A1b2C3d4E5f6G7h8I9j0 }, { text: 'key = "Z1b2C3d4E5f6G7h8I9j0"', secret: Z1b2C3d4E5f6G7h8I9j0 }]
+    negativeExamples: ['key = "short"', 'none']
+  - id: state-file-key
+    title: State file secret
+    category: infrastructure
+    severity: medium
+    keywords: [key]
+    paths: { include: ['**/*.tfstate'] }
+    pattern: 'key = "(?<secret>[A-Za-z0-9]{20})"'
+    examples: [{ text: 'key = "A1b2C3d4E5f6G7h8I9j0"', secret: A1b2C3d4E5f6G7h8I9j0, path: a.tfstate }, { text: 'key = "Z1b2C3d4E5f6G7h8I9j0"', secret: Z1b2C3d4E5f6G7h8I9j0, path: a.tfstate }]
+    negativeExamples: [{ text: 'key = "short"', path: a.tfstate }, { text: 'none', path: a.tfstate }]
+`, 'dedupe.yaml'));
+    const d = new Detector(rules);
+    expect(d.scanText('prod.tfstate', 'key = "A1b2C3d4E5f6G7h8I9j0"').findings.map((f) => f.ruleId)).toEqual(['state-file-key']);
+    expect(d.scanText('app.env', 'key = "A1b2C3d4E5f6G7h8I9j0"').findings.map((f) => f.ruleId)).toEqual(['generic-key']);
+    // The same value in two places is two findings.
+    expect(d.scanText('app.env', 'key = "A1b2C3d4E5f6G7h8I9j0"\nkey = "A1b2C3d4E5f6G7h8I9j0"').findings).toHaveLength(2);
+  });
+});
