@@ -7,8 +7,10 @@ import { RuleFormatError } from '../detect/rule-compiler.js';
 import { packageRoot } from '../package-root.js';
 import { StoreError } from '../store/sqlite.js';
 import { UsageError } from '../usage-error.js';
+import { recheckCommand, type RecheckOptions } from './commands/recheck-command.js';
 import { rulesListCommand, rulesTestCommand } from './commands/rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './commands/scan-command.js';
+import { triageCommand, type TriageCommandOptions } from './commands/triage-command.js';
 
 // argv -> commands and exit codes. No logic of its own. Exit codes (the contract):
 // 0 the run completed; 1 with --fail-on-review and a repo review-needed or error;
@@ -36,26 +38,9 @@ function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command('keepopen')
-    .description('Triage repositories for secrets, infrastructure maps and personal data: keep-open or review-needed.')
-    .version(version())
-    .option('--debug', 'show stack traces on errors')
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`keepopen: ${text.replace(/^error: /, '')}`) });
-
-  program
-    .command('scan')
-    .description('scan git repos (work trees or bare mirrors) or folders of repos, and give each a verdict')
-    .argument('[paths...]', 'a git repo, a folder of repos, or a plain folder (default: . when no --org or --repos)')
-    .option('--org <name>', 'every repo of a GitHub organisation (repeatable; GITHUB_TOKEN, GITHUB_API_URL)', collect, [])
-    .option('--repos <file>', 'a file with one owner/name or https clone URL a line (repeatable)', collect, [])
-    .option('--include-forks', 'also scan forks (skipped by default)', false)
-    .option('--include-archived', 'also scan archived repos (skipped by default)', false)
-    .option('--cache-dir <dir>', 'where shallow clones go (default: the OS cache folder)')
-    .option('--keep-clones', 'keep clones after scanning, so the next scan fetches only what changed', false)
-    .option('--workers <n>', 'detection threads (0: detect in the main thread)', nonNegativeInt, Math.max(1, availableParallelism()))
-    .option('--timeout <seconds>', 'abandon a network request after this long without data', positiveInt, 60)
+/** The options `scan` and `recheck` share: where results go, how to fetch, detect and report. */
+function withRunOptions(command: Command): Command {
+  return command
     .option('--db <file>', 'SQLite results database', './keepopen.db')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
@@ -66,9 +51,51 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--strict', "ignore the scanned repos' own suppressions (inline comments, .keepopen.yaml)", false)
     .option('--exclude <glob>', 'paths not scanned, as globs (repeatable)', collect, [])
     .option('--include-vendored', 'also scan vendored folders (node_modules, vendor, site-packages, .venv, bower_components)', false)
+    .option('--cache-dir <dir>', 'where shallow clones go (default: the OS cache folder)')
+    .option('--keep-clones', 'keep clones after scanning, so the next scan fetches only what changed', false)
+    .option('--workers <n>', 'detection threads (0: detect in the main thread)', nonNegativeInt, Math.max(1, availableParallelism()))
+    .option('--timeout <seconds>', 'abandon a network request after this long without data', positiveInt, 60)
+    .option('--force', 'fetch and scan even repos whose HEAD has not moved since the last scan', false);
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('keepopen')
+    .description('Triage repositories for secrets, infrastructure maps and personal data: keep-open or review-needed.')
+    .version(version())
+    .option('--debug', 'show stack traces on errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`keepopen: ${text.replace(/^error: /, '')}`) });
+
+  withRunOptions(program.command('scan'))
+    .description('scan git repos (work trees or bare mirrors) or folders of repos, and give each a verdict')
+    .argument('[paths...]', 'a git repo, a folder of repos, or a plain folder (default: . when no --org or --repos)')
+    .option('--org <name>', 'every repo of a GitHub organisation (repeatable; GITHUB_TOKEN, GITHUB_API_URL)', collect, [])
+    .option('--repos <file>', 'a file with one owner/name or https clone URL a line (repeatable)', collect, [])
+    .option('--include-forks', 'also scan forks (skipped by default)', false)
+    .option('--include-archived', 'also scan archived repos (skipped by default)', false)
     .action(async (paths: string[], options: ScanCommandOptions) => {
       setExit(await scanCommand(paths, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
     });
+
+  withRunOptions(program.command('recheck'))
+    .description('scan repos already in the database again and say what was fixed, moved, is new or still there')
+    .argument('[repos...]', 'owner/name, folder name, path or clone URL of repos in the database')
+    .option('--all', 'recheck every repo in the database', false)
+    .action(async (repos: string[], options: RecheckOptions) => {
+      setExit(await recheckCommand(repos, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
+    });
+
+  program
+    .command('triage')
+    .description('record a decision on a finding (by fingerprint), or export/import decisions as a baseline')
+    .argument('[fingerprint]', 'the finding fingerprint (a unique prefix is enough)')
+    .option('--db <file>', 'SQLite results database', './keepopen.db')
+    .option('--status <status>', 'open | false-positive | accepted-risk | revoked')
+    .option('--note <text>', 'why (kept with the decision)', '')
+    .option('--who <name>', 'who decided (default: $KEEPOPEN_USER or the login name)')
+    .option('--export <file>', 'write every decision to a baseline file')
+    .option('--import <file>', 'apply the decisions of a baseline file (newer decisions win)')
+    .action(async (fingerprint: string | undefined, options: TriageCommandOptions) => setExit(await triageCommand(fingerprint, options)));
 
   const rules = program.command('rules').description('list or test the detection rules');
   rules

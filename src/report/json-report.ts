@@ -1,6 +1,7 @@
 import type { Finding } from '../detect/rule-types.js';
 import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
 import type { SkippedRepo } from '../scan/repo-target.js';
+import type { RepoChanges } from '../triage/compare-scans.js';
 
 // The JSON contract of ../shared/README.md, version 1. Users script against it:
 // add fields freely, never rename or drop one.
@@ -12,6 +13,10 @@ export interface JsonRepo {
   verdict: string;
   reasons: string[];
   historyScanned: boolean;
+  /** Added to v1: set when HEAD had not moved since the scan named here (nothing fetched or scanned). */
+  unchangedSince?: string;
+  /** Added to v1: against the repo's last recorded result, when there was one. */
+  changes?: RepoChanges;
 }
 
 export interface JsonFinding {
@@ -57,6 +62,8 @@ export function buildJsonReport(scan: ScanInfo, results: readonly RepoResult[], 
     repos: sorted.map((r) => ({
       name: r.repo.name, source: r.repo.source, headCommit: r.headCommit, verdict: r.verdict, reasons: r.reasons,
       historyScanned: r.historyScanned,
+      ...(r.unchangedSince ? { unchangedSince: r.unchangedSince } : {}),
+      ...(r.changes ? { changes: r.changes } : {}),
     })),
     findings: sorted.flatMap((r) => r.findings.map((f) => jsonFinding(r.repo.name, r.headCommit, f))),
     skipped: [...skipped].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, source: s.source, reason: s.reason })),

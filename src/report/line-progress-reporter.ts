@@ -24,7 +24,9 @@ export class LineProgressReporter implements ScanReporter {
   }
   private line(result: RepoResult): void {
     this.done++;
-    const detail = result.verdict === 'error' ? ` (${result.error ?? 'failed'})` : result.findings.length > 0 ? ` (${result.findings.length} findings)` : '';
+    const detail = result.verdict === 'error' ? ` (${result.error ?? 'failed'})`
+      : result.unchangedSince ? ' (unchanged since the last scan)'
+      : result.findings.length > 0 ? ` (${result.findings.length} findings)` : '';
     this.out.write(`[${this.done}/${this.total}] ${result.verdict} ${result.repo.name}${detail}\n`);
   }
 }

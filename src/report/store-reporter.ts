@@ -36,7 +36,9 @@ export class StoreReporter implements ScanReporter {
         headCommit: result.headCommit, verdict: result.verdict, reasons: result.reasons, historyScanned: result.historyScanned,
         filesScanned: result.filesScanned, bytesScanned: result.bytesScanned, durationMs: result.durationMs,
         ...(result.error !== undefined ? { error: result.error } : {}),
-        findings: result.findings, notScanned: result.notScanned,
+        findings: result.findings, notScanned: result.notScanned, empty: result.empty ?? false, extraReasons: result.extraReasons ?? [],
+        ...(result.unchangedSince ? { carriedFrom: result.unchangedSince } : {}),
+        ...(result.changes ? { changes: result.changes } : {}),
       },
     );
   }

@@ -27,6 +27,17 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
       }
     }
   }
+  const changed = sorted.filter((r) => r.changes && (r.changes.fixed.length + r.changes.new.length + r.changes.moved.length > 0));
+  if (changed.length > 0) {
+    lines.push('', 'CHANGES SINCE THE LAST SCAN');
+    for (const r of changed) {
+      const c = r.changes!;
+      lines.push(`  ${r.repo.name}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.moved.length} moved, ${c.stillPresent.length} still present`);
+      for (const f of c.fixed) lines.push(`    fixed  ${f.ruleId} in ${f.path}:${f.line} (still in git history: revoke it)`);
+      for (const f of c.new) lines.push(`    new    ${f.ruleId} in ${f.path}:${f.line}`);
+      for (const f of c.moved) lines.push(`    moved  ${f.ruleId} ${f.from.path}:${f.from.line} -> ${f.path}:${f.line}`);
+    }
+  }
   if (skipped.length > 0) {
     lines.push('', `SKIPPED (listed, not scanned)`);
     for (const s of [...skipped].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`  ${s.name}  ${s.reason}`);
@@ -35,7 +46,8 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
     '',
     `${summary.repos} repo${summary.repos === 1 ? '' : 's'}: ${summary.keepOpen} keep-open, ${summary.reviewNeeded} review-needed, ` +
       `${summary.error} error; ${summary.findings} finding${summary.findings === 1 ? '' : 's'}` +
-      (summary.skipped > 0 ? `; ${summary.skipped} skipped` : ''),
+      (summary.skipped > 0 ? `; ${summary.skipped} skipped` : '') +
+      (summary.unchanged > 0 ? `; ${summary.unchanged} unchanged since the last scan (not fetched)` : ''),
   );
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import type { Finding } from '../detect/rule-types.js';
+import type { RepoChanges } from '../triage/compare-scans.js';
 import type { NotScannedFile, Verdict } from '../triage/verdict.js';
 import type { RepoTarget, SkippedRepo } from './repo-target.js';
 
@@ -26,11 +27,21 @@ export interface RepoResult {
   bytesScanned: number;
   durationMs: number;
   error?: string;
+  /** The repo has no commits. */
+  empty?: boolean;
+  /** Reasons that do not come from findings (a broken .keepopen.yaml). */
+  extraReasons?: string[];
+  /** Set when HEAD had not moved: the id of the scan whose results were carried forward (nothing fetched or scanned). */
+  unchangedSince?: string;
+  /** Against the repo's last recorded result, when there was one. */
+  changes?: RepoChanges;
 }
 
 export interface ScanSummary {
   repos: number;
   skipped: number;
+  /** Repos whose HEAD had not moved, so nothing was fetched or scanned. */
+  unchanged: number;
   keepOpen: number;
   reviewNeeded: number;
   error: number;

@@ -5,7 +5,9 @@ import { openFolder } from '../fetch/folder-reader.js';
 import { rmSync } from 'node:fs';
 import { clonePathFor } from '../fetch/clone-cache.js';
 import { openGitHead } from '../fetch/git-head-reader.js';
+import { localHeadCommit, remoteHeadCommit } from '../fetch/head-lookup.js';
 import { shallowFetch, type FetchOptions } from '../fetch/shallow-clone.js';
+import { compareFindings, fixedReason, type PreviousResult } from '../triage/compare-scans.js';
 import type { RepoSnapshot } from '../fetch/repo-files.js';
 import { applyRepoConfig, parseRepoConfig, REPO_CONFIG_PATH } from '../triage/repo-config.js';
 import { DEFAULT_POLICY, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
@@ -32,6 +34,39 @@ export interface ScanOptions {
   skipped?: SkippedRepo[];
   /** For remote repos: how to fetch, where clones go, and whether they stay after the scan. */
   remote?: { fetch: FetchOptions; cacheDir: string; keepClones: boolean };
+  /** Each repo's last recorded result, to compare with (and to skip repos whose HEAD has not moved). */
+  previous?: PreviousResults;
+  /** Fetch and scan even when HEAD has not moved since the last scan. */
+  force?: boolean;
+}
+
+export interface PreviousResults {
+  lookup(repoKey: string): Promise<PreviousResult | undefined>;
+}
+
+/** HEAD's commit without fetching or reading anything else; undefined when it cannot be told cheaply. */
+async function currentHead(target: RepoTarget, options: ScanOptions): Promise<string | undefined> {
+  if (target.kind === 'git-remote') {
+    if (!options.remote || !target.cloneUrl) return undefined;
+    return remoteHeadCommit(target.cloneUrl, options.remote.fetch.http, options.remote.fetch.token);
+  }
+  if (target.kind === 'folder' || target.gitdir === undefined) return undefined;
+  return localHeadCommit(target.gitdir);
+}
+
+/** The last result again, re-triaged under today's policy and decisions: HEAD has not moved, so nothing was fetched or scanned. */
+function carryForward(target: RepoTarget, previous: PreviousResult, policy: TriagePolicy): RepoResult {
+  const outcome = triage(
+    { findings: previous.findings, notScanned: previous.notScanned, historyScanned: previous.historyScanned, empty: previous.empty },
+    policy,
+  );
+  outcome.reasons.push(...previous.extraReasons);
+  outcome.reasons.push(`unchanged since the last scan (HEAD ${previous.headCommit?.slice(0, 12)}): not fetched or scanned again (--force to rescan)`);
+  return {
+    repo: target, headCommit: previous.headCommit, ...outcome, historyScanned: previous.historyScanned,
+    findings: previous.findings, notScanned: previous.notScanned, filesScanned: 0, bytesScanned: 0, durationMs: 0,
+    empty: previous.empty, extraReasons: previous.extraReasons, unchangedSince: previous.scanId,
+  };
 }
 
 /** A repo ready to read, and what to do once it has been read. */
@@ -105,11 +140,12 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       if (problem) configReasons.push(problem);
       applyRepoConfig(findings, config);
     }
-    const outcome = triage({ findings, notScanned, historyScanned: false, empty: snapshot.empty ?? false }, policy);
+    const empty = snapshot.empty ?? false;
+    const outcome = triage({ findings, notScanned, historyScanned: false, empty }, policy);
     outcome.reasons.push(...configReasons);
     return {
       repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
-      filesScanned, bytesScanned, durationMs: performance.now() - started,
+      filesScanned, bytesScanned, durationMs: performance.now() - started, empty, extraReasons: configReasons,
     };
   } catch (error) {
     const message = errorMessage(error);
@@ -127,7 +163,7 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
 export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; summary: ScanSummary }> {
   const events = new ScanEventStream(options.reporters);
   const scan: ScanInfo = { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command };
-  const summary: ScanSummary = { repos: 0, skipped: options.skipped?.length ?? 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
+  const summary: ScanSummary = { repos: 0, skipped: options.skipped?.length ?? 0, unchanged: 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
   await events.emit('onScanStart', scan);
   for (const skipped of options.skipped ?? []) await events.emit('onRepoSkipped', skipped);
   for (const target of options.targets) await events.emit('onRepoQueued', target);
@@ -136,8 +172,21 @@ export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; s
   const jobs = options.targets.map((target) =>
     queue.add(async () => {
       await events.emit('onRepoStarted', target);
-      const result = await scanRepo(target, options, events);
+      const previous = await options.previous?.lookup(target.key);
+      let result: RepoResult | undefined;
+      if (previous && !options.force && previous.headCommit !== null && previous.verdict !== 'error') {
+        // A failed lookup just means a full fetch, which will say what is wrong.
+        const head = await currentHead(target, options).catch(() => undefined);
+        if (head === previous.headCommit) result = carryForward(target, previous, options.policy ?? DEFAULT_POLICY);
+      }
+      result ??= await scanRepo(target, options, events);
+      if (previous && result.verdict !== 'error') {
+        result.changes = compareFindings(previous.findings, result.findings);
+        const fixed = fixedReason(result.changes.fixed, result.historyScanned);
+        if (fixed) result.reasons.push(fixed);
+      }
       summary.repos++;
+      if (result.unchangedSince) summary.unchanged++;
       summary.findings += result.findings.length;
       if (result.verdict === 'keep-open') summary.keepOpen++;
       else if (result.verdict === 'review-needed') summary.reviewNeeded++;

@@ -83,6 +83,51 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scan_id, repo_id)
   );
   `,
+  // 4: triage decisions per finding fingerprint that survive rescans (with an audit log),
+  // each repo's findings tracked across scans (first and last seen), and what a repo
+  // result needs to be re-triaged without a rescan (empty repo, reasons from its config),
+  // and which earlier scan an unchanged repo's results were carried from.
+  `
+  CREATE TABLE triage (
+    fingerprint TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('open', 'false-positive', 'accepted-risk', 'revoked')),
+    note TEXT NOT NULL DEFAULT '',
+    who TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE TABLE triage_log (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    who TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE TABLE tracked_findings (
+    repo_id INTEGER NOT NULL REFERENCES repos(id),
+    fingerprint TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    first_seen_scan TEXT NOT NULL,
+    last_seen_scan TEXT NOT NULL,
+    PRIMARY KEY (repo_id, fingerprint)
+  );
+  CREATE TABLE finding_changes (
+    scan_id TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('fixed', 'still-present', 'moved', 'new')),
+    rule_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    from_path TEXT,
+    from_line INTEGER
+  );
+  CREATE INDEX finding_changes_by_scan ON finding_changes(scan_id, repo_id);
+  ALTER TABLE repo_scans ADD COLUMN empty INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE repo_scans ADD COLUMN extra_reasons TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE repo_scans ADD COLUMN carried_from_scan TEXT;
+  CREATE INDEX repo_scans_by_repo ON repo_scans(repo_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

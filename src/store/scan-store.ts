@@ -1,5 +1,7 @@
 import type { Finding } from '../detect/rule-types.js';
 import type { RemoteRepoMetadata } from '../scan/repo-target.js';
+import type { PreviousResult, RepoChanges } from '../triage/compare-scans.js';
+import { FINDING_COLUMNS, findingFromRow, type FindingRow } from './finding-rows.js';
 import { migrate } from './migrations.js';
 import { SqliteDatabase } from './sqlite.js';
 
@@ -32,6 +34,14 @@ export interface RepoScanRecord {
   error?: string;
   findings: Finding[];
   notScanned: { path: string; reason: string }[];
+  /** The repo has no commits. */
+  empty?: boolean;
+  /** Reasons that do not come from findings (a broken .keepopen.yaml), kept for re-triage. */
+  extraReasons?: string[];
+  /** The scan whose results were carried forward because HEAD had not moved. */
+  carriedFrom?: string;
+  /** Against the repo's previous result: what was fixed, moved, is new or still present. */
+  changes?: RepoChanges;
 }
 
 export interface StoredRepoScan {
@@ -127,10 +137,33 @@ export class ScanStore {
       const repoId = await this.upsertRepo(repo);
       await this.db.run(
         `INSERT INTO repo_scans (scan_id, repo_id, head_commit, verdict, reasons, history_scanned, files_scanned,
-           bytes_scanned, duration_ms, error, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           bytes_scanned, duration_ms, error, finished_at, empty, extra_reasons, carried_from_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [scanId, repoId, result.headCommit, result.verdict, JSON.stringify(result.reasons), result.historyScanned ? 1 : 0,
-          result.filesScanned, result.bytesScanned, result.durationMs, result.error ?? null, new Date().toISOString()],
+          result.filesScanned, result.bytesScanned, result.durationMs, result.error ?? null, new Date().toISOString(),
+          result.empty ? 1 : 0, JSON.stringify(result.extraReasons ?? []), result.carriedFrom ?? null],
       );
+      if (result.changes) {
+        const rows: [string, { fingerprint: string; ruleId: string; path: string; line: number; from?: { path: string; line: number } }[]][] = [
+          ['fixed', result.changes.fixed], ['still-present', result.changes.stillPresent], ['moved', result.changes.moved], ['new', result.changes.new],
+        ];
+        for (const [change, places] of rows) {
+          for (const p of places) {
+            await this.db.run(
+              'INSERT INTO finding_changes (scan_id, repo_id, fingerprint, change, rule_id, path, line, from_path, from_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              [scanId, repoId, p.fingerprint, change, p.ruleId, p.path, p.line, p.from?.path ?? null, p.from?.line ?? null],
+            );
+          }
+        }
+      }
+      // Each distinct finding of the repo is tracked across scans: when it was first and last seen.
+      for (const fingerprint of new Set(result.findings.map((f) => f.fingerprint))) {
+        const ruleId = result.findings.find((f) => f.fingerprint === fingerprint)!.ruleId;
+        await this.db.run(
+          `INSERT INTO tracked_findings (repo_id, fingerprint, rule_id, first_seen_scan, last_seen_scan) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(repo_id, fingerprint) DO UPDATE SET last_seen_scan = excluded.last_seen_scan`,
+          [repoId, fingerprint, ruleId, scanId, scanId],
+        );
+      }
       for (const f of result.findings) {
         await this.db.run(
           `INSERT INTO findings (scan_id, repo_id, fingerprint, secret_hash, rule_id, title, category, severity, confidence,
@@ -144,6 +177,41 @@ export class ScanStore {
         await this.db.run('INSERT INTO not_scanned (scan_id, repo_id, path, reason) VALUES (?, ?, ?, ?)', [scanId, repoId, n.path, n.reason]);
       }
     });
+  }
+
+  /** A repo's most recent recorded result (any scan), with its findings, for comparison and carry-forward. */
+  async previousResult(key: string): Promise<PreviousResult | undefined> {
+    const row = await this.db.get<{ scan_id: string; repo_id: number; head_commit: string | null; verdict: string; history_scanned: number; empty: number; extra_reasons: string }>(
+      `SELECT rs.scan_id, rs.repo_id, rs.head_commit, rs.verdict, rs.history_scanned, rs.empty, rs.extra_reasons
+         FROM repo_scans rs JOIN repos r ON r.id = rs.repo_id JOIN scans s ON s.id = rs.scan_id
+        WHERE r.key = ? ORDER BY s.started_at DESC LIMIT 1`,
+      [key],
+    );
+    if (!row) return undefined;
+    const findings = (await this.db.all<FindingRow & Record<string, unknown>>(
+      `SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.scan_id = ? AND f.repo_id = ? ORDER BY f.path, f.line, f.col`,
+      [row.scan_id, row.repo_id],
+    )).map(findingFromRow);
+    const notScanned = await this.db.all<{ path: string; reason: string }>('SELECT path, reason FROM not_scanned WHERE scan_id = ? AND repo_id = ?', [row.scan_id, row.repo_id]);
+    return {
+      scanId: row.scan_id, headCommit: row.head_commit, verdict: row.verdict, historyScanned: row.history_scanned === 1,
+      findings, notScanned, empty: row.empty === 1, extraReasons: JSON.parse(row.extra_reasons) as string[],
+    };
+  }
+
+  /** Known repos matching what a user typed: a name (owner/name or folder name), a key, a path or a clone URL. */
+  async findRepos(query: string): Promise<{ key: string; name: string; source: string; clone_url: string | null }[]> {
+    return this.db.all<{ key: string; name: string; source: string; clone_url: string | null }>(
+      `SELECT key, name, source, clone_url FROM repos
+        WHERE lower(name) = lower(?) OR key = ? OR key = ? OR source = ? OR clone_url = ? ORDER BY name`,
+      [query, query, `local:${query}`, query, query],
+    );
+  }
+
+  async allRepos(): Promise<{ key: string; name: string; source: string; clone_url: string | null }[]> {
+    return this.db.all<{ key: string; name: string; source: string; clone_url: string | null }>(
+      'SELECT key, name, source, clone_url FROM repos WHERE id IN (SELECT repo_id FROM repo_scans) ORDER BY name',
+    );
   }
 
   async latestScanId(): Promise<string | undefined> {

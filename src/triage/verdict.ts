@@ -9,11 +9,20 @@ export interface NotScannedFile {
   reason: string;
 }
 
+export const TRIAGE_STATUSES = ['open', 'false-positive', 'accepted-risk', 'revoked'] as const;
+export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
+/** Decisions that take a finding out of the verdict. A revoked credential still sits in public code, so it still counts. */
+const NOT_COUNTED: ReadonlySet<TriageStatus> = new Set(['false-positive', 'accepted-risk']);
+
 export interface TriagePolicy {
   /** Severities that make a repo review-needed (default high and medium). */
   reviewSeverities: ReadonlySet<Severity>;
   /** Ignore the repo's own suppressions (inline comments, its .keepopen.yaml): a central triage is not hidden by the repo it judges. */
   strict: boolean;
+  /** Recorded triage decisions, by finding fingerprint (central: they apply under --strict too). */
+  decisions?: ReadonlyMap<string, TriageStatus>;
+  /** Fingerprints the central policy (keepopen.config.yaml) allowlists. */
+  allowFingerprints?: ReadonlySet<string>;
 }
 
 export const DEFAULT_POLICY: TriagePolicy = { reviewSeverities: new Set<Severity>(['high', 'medium']), strict: false };
@@ -63,6 +72,20 @@ function describeSuppressed(findings: Finding[]): string {
   return `${findings.length} finding${findings.length === 1 ? '' : 's'} suppressed by the repo itself, not counted (${markers}; ${listed}${more}); use --strict to count them`;
 }
 
+/** "2 findings triaged, not counted (false-positive: 1, accepted-risk: 1; aws-access-key-id in a.tf:3, ...)" */
+function describeTriaged(findings: Finding[], policy: TriagePolicy): string {
+  const byStatus = new Map<string, number>();
+  for (const f of findings) {
+    const status = policy.decisions?.get(f.fingerprint);
+    const label = status !== undefined && NOT_COUNTED.has(status) ? status : 'allowlisted by policy';
+    byStatus.set(label, (byStatus.get(label) ?? 0) + 1);
+  }
+  const statuses = [...byStatus].map(([s, n]) => `${s}: ${n}`).join(', ');
+  const listed = findings.slice(0, MAX_LISTED).map(where).join(', ');
+  const more = findings.length > MAX_LISTED ? `, and ${findings.length - MAX_LISTED} more` : '';
+  return `${findings.length} finding${findings.length === 1 ? '' : 's'} triaged, not counted (${statuses}; ${listed}${more})`;
+}
+
 function byCategory(findings: readonly Finding[]): Map<Category, Finding[]> {
   const groups = new Map<Category, Finding[]>();
   for (const category of CATEGORY_ORDER) {
@@ -87,13 +110,19 @@ export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY
   if (input.error !== undefined) {
     return { verdict: 'error', reasons: [`scan failed: ${input.error}`] };
   }
-  const suppressed = policy.strict ? [] : input.findings.filter((f) => f.suppressedBy !== undefined);
-  const active = policy.strict ? input.findings : input.findings.filter((f) => f.suppressedBy === undefined);
+  // Central decisions first (they hold under --strict), then the repo's own suppressions.
+  const decidedAway = (f: Finding) =>
+    policy.allowFingerprints?.has(f.fingerprint) === true || NOT_COUNTED.has(policy.decisions?.get(f.fingerprint) ?? 'open');
+  const triaged = input.findings.filter(decidedAway);
+  const undecided = input.findings.filter((f) => !decidedAway(f));
+  const suppressed = policy.strict ? [] : undecided.filter((f) => f.suppressedBy !== undefined);
+  const active = policy.strict ? undecided : undecided.filter((f) => f.suppressedBy === undefined);
   const counted = active.filter((f) => policy.reviewSeverities.has(f.severity));
   const uncounted = active.filter((f) => !policy.reviewSeverities.has(f.severity));
   const reasons: string[] = [];
   for (const [category, findings] of byCategory(counted)) reasons.push(describe(category, findings));
   for (const [category, findings] of byCategory(uncounted)) reasons.push(describe(category, findings, 'low severity, not counted: '));
+  if (triaged.length > 0) reasons.push(describeTriaged(triaged, policy));
   if (suppressed.length > 0) reasons.push(describeSuppressed(suppressed));
   const notScanned = notScannedReason(input.notScanned);
   if (notScanned) reasons.push(notScanned);

@@ -1,21 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { Detector, DEFAULT_VENDORED_GLOBS } from '../../detect/detector.js';
+import { defaultCacheDir, prepareCacheDir } from '../../fetch/clone-cache.js';
+import { createGitHttpClient } from '../../fetch/git-http-client.js';
 import { JsonReporter } from '../../report/json-report.js';
 import { LineProgressReporter } from '../../report/line-progress-reporter.js';
 import { StoreReporter } from '../../report/store-reporter.js';
 import { TableReporter } from '../../report/table-report.js';
 import { loadRules } from '../../rules/load-rule-dirs.js';
-import type { ScanReporter } from '../../scan/events.js';
 import { inProcessEngine, WorkerPoolEngine, type DetectionEngine } from '../../scan/detection-engine.js';
+import type { ScanReporter } from '../../scan/events.js';
+import type { RepoTarget, SkippedRepo } from '../../scan/repo-target.js';
 import { runScan } from '../../scan/run-scan.js';
-import { defaultCacheDir, prepareCacheDir } from '../../fetch/clone-cache.js';
-import { createGitHttpClient } from '../../fetch/git-http-client.js';
 import { resolveSources } from '../../sources/resolve-sources.js';
 import { ScanStore } from '../../store/scan-store.js';
+import { triageDecisions } from '../../store/triage-store.js';
 import { DEFAULT_POLICY } from '../../triage/verdict.js';
 import { UsageError } from '../../usage-error.js';
 
-export interface ScanCommandOptions {
+/** Options shared by `scan` and `recheck`: how to fetch, detect, triage and report. */
+export interface RunOptions {
   db: string;
   format: 'table' | 'json';
   output?: string;
@@ -26,26 +29,30 @@ export interface ScanCommandOptions {
   strict: boolean;
   exclude: string[];
   includeVendored: boolean;
-  org: string[];
-  repos: string[];
   cacheDir?: string;
   keepClones: boolean;
-  includeForks: boolean;
-  includeArchived: boolean;
   /** Seconds without data before a network request is abandoned. */
   timeout: number;
   /** Detection threads (0: detect in the main thread). */
   workers: number;
+  /** Fetch and scan even when HEAD has not moved since the last scan. */
+  force: boolean;
 }
 
-/** `keepopen scan PATH...`: returns the process exit code. */
+export interface ScanCommandOptions extends RunOptions {
+  org: string[];
+  repos: string[];
+  includeForks: boolean;
+  includeArchived: boolean;
+}
+
+const githubToken = () => process.env.GITHUB_TOKEN || undefined;
+
+/** `keepopen scan PATH... --org --repos`: returns the process exit code. */
 export async function scanCommand(paths: string[], options: ScanCommandOptions, command: string): Promise<number> {
-  const rules = loadRules(options.rules);
+  loadRules(options.rules); // a broken rule file is a usage error before anything is fetched
   const remoteAsked = options.org.length > 0 || options.repos.length > 0;
-  const token = process.env.GITHUB_TOKEN || undefined;
-  const log = (line: string) => {
-    if (!options.quiet) process.stderr.write(`${line}\n`);
-  };
+  const token = githubToken();
   const sources = await resolveSources({
     paths: paths.length > 0 || remoteAsked ? paths : ['.'],
     orgs: options.org,
@@ -56,17 +63,24 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
       ...(token ? { token } : {}),
       includeForks: options.includeForks,
       includeArchived: options.includeArchived,
-      onWait: log,
+      onWait: (line) => {
+        if (!options.quiet) process.stderr.write(`${line}\n`);
+      },
     },
   });
-  const { targets } = sources;
-  if (targets.length === 0) {
+  if (sources.targets.length === 0) {
     // Nothing can be scanned: the problems are the error (one line each), exit 2.
     throw new UsageError(sources.problems.length > 0 ? sources.problems.join('\nkeepopen: ') : 'nothing to scan: give a git repo, a folder of repos, --org or --repos');
   }
   // Some sources failed but others gave repos: the scan goes on, the problems are shown (even with --quiet).
   for (const problem of sources.problems) process.stderr.write(`keepopen: ${problem}\n`);
+  return runAndReport(sources.targets, sources.skipped, options, command);
+}
 
+/** Scans repos (comparing each with its last recorded result), records everything, and writes the report. */
+export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[], options: RunOptions, command: string): Promise<number> {
+  const rules = loadRules(options.rules);
+  const token = githubToken();
   const store = await ScanStore.open(options.db);
   const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
   // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
@@ -81,17 +95,21 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
     const { summary } = await runScan({
       targets,
       detection,
-      policy: { ...DEFAULT_POLICY, strict: options.strict },
+      policy: { ...DEFAULT_POLICY, strict: options.strict, decisions: await triageDecisions(store.db) },
       reporters,
       concurrency: options.concurrency,
       excludePaths,
       command,
-      skipped: sources.skipped,
-      remote: targets.some((t) => t.kind === 'git-remote') ? {
-        fetch: { http: createGitHttpClient(options.timeout * 1000), ...(token ? { token } : {}), attempts: 3, backoffMs: 500 },
-        cacheDir: prepareCacheDir(options.cacheDir ?? defaultCacheDir()),
-        keepClones: options.keepClones,
-      } : undefined,
+      skipped,
+      previous: { lookup: (key) => store.previousResult(key) },
+      force: options.force,
+      remote: targets.some((t) => t.kind === 'git-remote')
+        ? {
+            fetch: { http: createGitHttpClient(options.timeout * 1000), ...(token ? { token } : {}), attempts: 3, backoffMs: 500 },
+            cacheDir: prepareCacheDir(options.cacheDir ?? defaultCacheDir()),
+            keepClones: options.keepClones,
+          }
+        : undefined,
     });
     const rendered = output.render();
     if (options.output) writeFileSync(options.output, rendered);
