@@ -7,6 +7,7 @@ import { RuleFormatError } from '../detect/rule-compiler.js';
 import { packageRoot } from '../package-root.js';
 import { StoreError } from '../store/sqlite.js';
 import { UsageError } from '../usage-error.js';
+import { exportCommand, type ExportOptions } from './commands/export-command.js';
 import { recheckCommand, type RecheckOptions } from './commands/recheck-command.js';
 import { rulesListCommand, rulesTestCommand } from './commands/rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './commands/scan-command.js';
@@ -84,6 +85,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (repos: string[], options: RecheckOptions) => {
       setExit(await recheckCommand(repos, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
     });
+
+  program
+    .command('export')
+    .description('the latest result of every repo: a CSV or Markdown shortlist, the JSON contract, or SARIF')
+    .option('--db <file>', 'SQLite results database', './keepopen.db')
+    .addOption(new Option('--format <format>', 'export format').choices(['json', 'csv', 'sarif', 'markdown']).default('json'))
+    .addOption(new Option('--verdict <verdict>', 'only repos with this verdict').choices(['keep-open', 'review-needed', 'error']))
+    .option('--output <file>', 'write to FILE instead of stdout')
+    .action(async (options: ExportOptions) => setExit(await exportCommand(options)));
 
   program
     .command('triage')

@@ -35,6 +35,8 @@ export interface JsonFinding {
   title: string;
   confidence: string;
   suppressedBy: { marker: string; line: number } | null;
+  /** Added to v1 (exports): the recorded triage decision, open when none. */
+  triage?: string;
 }
 
 export interface JsonReport {
