@@ -56,7 +56,8 @@ function withRunOptions(command: Command): Command {
     .option('--keep-clones', 'keep clones after scanning, so the next scan fetches only what changed', false)
     .option('--workers <n>', 'detection threads (0: detect in the main thread)', nonNegativeInt, Math.max(1, availableParallelism()))
     .option('--timeout <seconds>', 'abandon a network request after this long without data', positiveInt, 60)
-    .option('--force', 'fetch and scan even repos whose HEAD has not moved since the last scan', false);
+    .option('--force', 'fetch and scan even repos whose HEAD has not moved since the last scan', false)
+    .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)');
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -105,6 +106,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--who <name>', 'who decided (default: $KEEPOPEN_USER or the login name)')
     .option('--export <file>', 'write every decision to a baseline file')
     .option('--import <file>', 'apply the decisions of a baseline file (newer decisions win)')
+    .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)')
     .action(async (fingerprint: string | undefined, options: TriageCommandOptions) => setExit(await triageCommand(fingerprint, options)));
 
   const rules = program.command('rules').description('list or test the detection rules');

@@ -6,7 +6,7 @@ import { KeywordPrefilter } from './keyword-prefilter.js';
 import { maskNoise } from './noise-mask.js';
 import { notebookText } from './notebook.js';
 import { fingerprintOf, hashSecret, redact } from './redact.js';
-import type { CompiledRule, Finding } from './rule-types.js';
+import type { CompiledRule, Finding, Severity } from './rule-types.js';
 import { startsWithSignature } from './signatures.js';
 import { markerOnLine } from './suppression.js';
 
@@ -186,15 +186,16 @@ export class Detector {
 
     const lines = new LineIndex(text);
     const wholeFileMinified = MINIFIED_PATH.test(path);
+    const severityOf = escalatedSeverities(matches);
     const findings: Finding[] = [];
-    for (const { rule, offset, secret } of oneRulePerPlace(matches)) {
+    for (const { rule, offset, secret } of oneRulePerPlace(matches, severityOf)) {
       const line = lines.lineOf(offset);
       // Minified code is full of random-looking identifiers; only provider-anchored rules are trusted there.
       if (!rule.spec.anchored && (wholeFileMinified || lines.lineLength(line) > MINIFIED_LINE_LENGTH)) continue;
       const column = offset - lines.starts[line - 1]! + 1;
       const position = mapPosition ? mapPosition(line, column) : { line, column };
       const finding: Finding = {
-        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: rule.spec.severity,
+        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: severityOf(rule),
         confidence: rule.spec.confidence ?? (rule.validate ? 'high' : 'medium'),
         path, line: position.line, column: position.column,
         fingerprint: fingerprintOf(rule.spec.id, secret), secretHash: hashSecret(secret), redacted: redact(secret),
@@ -206,7 +207,6 @@ export class Detector {
       }
       findings.push(finding);
     }
-    escalate(findings, candidates);
     findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
     return findings;
   }
@@ -236,10 +236,10 @@ const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
  * severe rule's, then the most specific one (scoped to this kind of file, such as a
  * terraform state rule over a generic storage-key rule), then the first loaded.
  */
-function oneRulePerPlace(matches: RawMatch[]): RawMatch[] {
+function oneRulePerPlace(matches: RawMatch[], severityOf: (rule: CompiledRule) => Severity): RawMatch[] {
   if (matches.length < 2) return matches;
   const best = new Map<string, RawMatch>();
-  const score = (m: RawMatch) => SEVERITY_RANK[m.rule.spec.severity] * 2 + (m.rule.spec.paths?.include?.length ? 1 : 0);
+  const score = (m: RawMatch) => SEVERITY_RANK[severityOf(m.rule)] * 2 + (m.rule.spec.paths?.include?.length ? 1 : 0);
   for (const m of matches) {
     const key = `${m.offset}\u0000${m.secret}`;
     const current = best.get(key);
@@ -261,14 +261,20 @@ function accepts(rule: CompiledRule, secret: string): boolean {
   return true;
 }
 
-/** Count-based severity: a file with many distinct values of one rule (a subnet plan) is more than a note. */
-function escalate(findings: Finding[], rules: Set<CompiledRule>): void {
-  for (const rule of rules) {
-    const escalation = rule.spec.escalate;
-    if (!escalation) continue;
-    const mine = findings.filter((f) => f.ruleId === rule.spec.id);
-    if (new Set(mine.map((f) => f.secretHash)).size >= escalation.count) {
-      for (const f of mine) f.severity = escalation.severity;
-    }
+/**
+ * Count-based severity, per rule and file: a file with many distinct values of one
+ * rule (a subnet plan, a list of internal hosts) is more than a note.
+ */
+function escalatedSeverities(matches: RawMatch[]): (rule: CompiledRule) => Severity {
+  const distinct = new Map<CompiledRule, Set<string>>();
+  for (const m of matches) {
+    if (!m.rule.spec.escalate) continue;
+    const set = distinct.get(m.rule) ?? new Set<string>();
+    set.add(m.secret);
+    distinct.set(m.rule, set);
   }
+  return (rule) => {
+    const escalation = rule.spec.escalate;
+    return escalation && (distinct.get(rule)?.size ?? 0) >= escalation.count ? escalation.severity : rule.spec.severity;
+  };
 }

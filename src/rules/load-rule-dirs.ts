@@ -43,7 +43,7 @@ export function loadRuleSpecs(dirs: string[]): RuleSpec[] {
   return specs;
 }
 
-/** The built-in rules plus any user rule folders, compiled. */
-export function loadRules(extraDirs: string[] = []): CompiledRule[] {
-  return compileRules(loadRuleSpecs([BUILTIN_RULES_DIR, ...extraDirs]));
+/** The built-in rules plus any user rule folders (and rules made from configuration), compiled. */
+export function loadRules(extraDirs: string[] = [], extraSpecs: RuleSpec[] = []): CompiledRule[] {
+  return compileRules([...loadRuleSpecs([BUILTIN_RULES_DIR, ...extraDirs]), ...extraSpecs]);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Detector, FileScanResult } from '../detect/detector.js';
+import type { RuleSpec } from '../detect/rule-types.js';
 import { packageRoot } from '../package-root.js';
 
 // Where detection runs: in this thread (small scans, tests) or on a pool of
@@ -25,6 +26,8 @@ export interface WorkerPoolOptions {
   size: number;
   /** Extra rule folders (the built-in patterns/ are always loaded). */
   ruleDirs: string[];
+  /** Rules made from configuration rather than files. */
+  extraSpecs: RuleSpec[];
   excludePaths: string[];
   /** Bytes handed to workers and not yet answered; past this, scan() waits (backpressure). */
   maxBytesInFlight?: number;
@@ -32,6 +35,7 @@ export interface WorkerPoolOptions {
 
 export interface WorkerInit {
   ruleDirs: string[];
+  extraSpecs: RuleSpec[];
   excludePaths: string[];
 }
 
@@ -104,7 +108,7 @@ export class WorkerPoolEngine implements DetectionEngine {
 
   constructor(options: WorkerPoolOptions) {
     this.maxBytesInFlight = options.maxBytesInFlight ?? 64 * 1024 * 1024;
-    const init: WorkerInit = { ruleDirs: options.ruleDirs, excludePaths: options.excludePaths };
+    const init: WorkerInit = { ruleDirs: options.ruleDirs, extraSpecs: options.extraSpecs, excludePaths: options.excludePaths };
     this.workers = Array.from({ length: Math.max(1, options.size) }, () => new PoolWorker(init, (bytes) => this.settled(bytes)));
   }
 

@@ -6,7 +6,7 @@ import type { WorkerInit } from './detection-engine.js';
 // One detection thread: compiles the rules once, then scans whatever files it is sent.
 
 const init = workerData as WorkerInit;
-const detector = new Detector(loadRules(init.ruleDirs), { excludePaths: init.excludePaths });
+const detector = new Detector(loadRules(init.ruleDirs, init.extraSpecs), { excludePaths: init.excludePaths });
 
 parentPort!.on('message', (message: { id: number; path: string; bytes: Uint8Array }) => {
   try {

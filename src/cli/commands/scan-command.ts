@@ -15,6 +15,8 @@ import { resolveSources } from '../../sources/resolve-sources.js';
 import { ScanStore } from '../../store/scan-store.js';
 import { triageDecisions } from '../../store/triage-store.js';
 import { DEFAULT_POLICY } from '../../triage/verdict.js';
+import { loadPolicyConfig, organisationHostnameRule, type PolicyConfig } from '../../config/policy-config.js';
+import type { RuleSpec } from '../../detect/rule-types.js';
 import { UsageError } from '../../usage-error.js';
 
 /** Options shared by `scan` and `recheck`: how to fetch, detect, triage and report. */
@@ -37,6 +39,8 @@ export interface RunOptions {
   workers: number;
   /** Fetch and scan even when HEAD has not moved since the last scan. */
   force: boolean;
+  /** The central policy file (default: keepopen.config.* in the working folder). */
+  config?: string;
 }
 
 export interface ScanCommandOptions extends RunOptions {
@@ -50,7 +54,9 @@ const githubToken = () => process.env.GITHUB_TOKEN || undefined;
 
 /** `keepopen scan PATH... --org --repos`: returns the process exit code. */
 export async function scanCommand(paths: string[], options: ScanCommandOptions, command: string): Promise<number> {
-  loadRules(options.rules); // a broken rule file is a usage error before anything is fetched
+  const policy = loadPolicyConfig(options.config);
+  // A broken rule file is a usage error before anything is fetched.
+  loadRules([...options.rules, ...policy.ruleFolders], configRuleSpecs(policy));
   const remoteAsked = options.org.length > 0 || options.repos.length > 0;
   const token = githubToken();
   const sources = await resolveSources({
@@ -78,15 +84,24 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
 }
 
 /** Scans repos (comparing each with its last recorded result), records everything, and writes the report. */
+/** Rules made from the policy file rather than rule files (the organisation's DNS suffixes). */
+function configRuleSpecs(policy: PolicyConfig): RuleSpec[] {
+  const rule = organisationHostnameRule(policy.hostnameSuffixes);
+  return rule ? [rule] : [];
+}
+
 export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[], options: RunOptions, command: string): Promise<number> {
-  const rules = loadRules(options.rules);
+  const config = loadPolicyConfig(options.config);
+  const ruleDirs = [...options.rules, ...config.ruleFolders];
+  const extraSpecs = configRuleSpecs(config);
+  const rules = loadRules(ruleDirs, extraSpecs);
   const token = githubToken();
   const store = await ScanStore.open(options.db);
-  const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...options.exclude];
+  const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...config.excludePaths, ...options.exclude];
   // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
   const detection: DetectionEngine =
     options.workers > 0 && targets.length > 1
-      ? new WorkerPoolEngine({ size: options.workers, ruleDirs: options.rules, excludePaths })
+      ? new WorkerPoolEngine({ size: options.workers, ruleDirs, extraSpecs, excludePaths })
       : inProcessEngine(new Detector(rules, { excludePaths }));
   try {
     const output = options.format === 'json' ? new JsonReporter() : new TableReporter();
@@ -95,7 +110,13 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
     const { summary } = await runScan({
       targets,
       detection,
-      policy: { ...DEFAULT_POLICY, strict: options.strict, decisions: await triageDecisions(store.db) },
+      policy: {
+        ...DEFAULT_POLICY,
+        reviewSeverities: new Set(config.reviewSeverities),
+        strict: options.strict,
+        decisions: await triageDecisions(store.db),
+        allowFingerprints: new Set(config.allowFingerprints),
+      },
       reporters,
       concurrency: options.concurrency,
       excludePaths,

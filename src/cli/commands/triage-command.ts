@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { ScanStore } from '../../store/scan-store.js';
 import { listDecisions, recordDecision, resolveFingerprint, type TriageDecision } from '../../store/triage-store.js';
-import { TRIAGE_STATUSES, type TriageStatus } from '../../triage/verdict.js';
+import { loadPolicyConfig } from '../../config/policy-config.js';
+import { DEFAULT_POLICY, TRIAGE_STATUSES, type TriagePolicy, type TriageStatus } from '../../triage/verdict.js';
 import { UsageError } from '../../usage-error.js';
 
 // `keepopen triage`: record a decision on a finding for people without the TUI,
@@ -15,6 +16,7 @@ export interface TriageCommandOptions {
   who?: string;
   export?: string;
   import?: string;
+  config?: string;
 }
 
 interface Baseline {
@@ -49,6 +51,8 @@ function readBaseline(file: string): TriageDecision[] {
 }
 
 export async function triageCommand(fingerprint: string | undefined, options: TriageCommandOptions): Promise<number> {
+  const config = loadPolicyConfig(options.config);
+  const policy: TriagePolicy = { ...DEFAULT_POLICY, reviewSeverities: new Set(config.reviewSeverities), allowFingerprints: new Set(config.allowFingerprints) };
   const store = await ScanStore.open(options.db);
   try {
     if (options.export) {
@@ -63,7 +67,7 @@ export async function triageCommand(fingerprint: string | undefined, options: Tr
       for (const decision of readBaseline(options.import)) {
         const current = existing.get(decision.fingerprint);
         if (current && current.at >= decision.at) continue; // the newer decision wins
-        await recordDecision(store.db, decision);
+        await recordDecision(store.db, decision, policy);
         applied++;
       }
       process.stdout.write(`imported ${applied} decisions from ${options.import}\n`);
@@ -77,7 +81,7 @@ export async function triageCommand(fingerprint: string | undefined, options: Tr
     if (matches.length === 0) throw new UsageError(`no finding with fingerprint ${fingerprint} in ${options.db}: copy it from the report or --format json`);
     if (matches.length > 1) throw new UsageError(`fingerprint ${fingerprint} is ambiguous (${matches.length} findings start with it): give more of it`);
     const full = matches[0]!;
-    const repos = await recordDecision(store.db, { fingerprint: full, status: options.status as TriageStatus, note: options.note, who: options.who ?? defaultWho(), at: new Date().toISOString() });
+    const repos = await recordDecision(store.db, { fingerprint: full, status: options.status as TriageStatus, note: options.note, who: options.who ?? defaultWho(), at: new Date().toISOString() }, policy);
     process.stdout.write(`${full}: ${options.status}; ${repos} repo result${repos === 1 ? '' : 's'} re-triaged\n`);
     return 0;
   } finally {
