@@ -16,6 +16,8 @@ export interface OrgScanFigures {
   cpuSeconds: number;
   peakRssMB: number;
   verdicts: Record<string, number>;
+  /** Recheck of the same, unchanged repos: one ref lookup each, no fetch, no scan. */
+  recheck: { wallSeconds: number; peakRssMB: number; unchanged: number };
 }
 
 export async function benchOrgScan(repoCount: number, concurrency: number): Promise<OrgScanFigures> {
@@ -39,14 +41,18 @@ export async function benchOrgScan(repoCount: number, concurrency: number): Prom
   for (const r of repos) r.cloneUrl = `${git.url}/bench-org/${r.name}.git`;
   const api = await startGitHubApiServer({ 'bench-org': repos });
   let run: ProcessMeasure;
+  let recheck: ProcessMeasure;
   try {
     run = await measureNode(CLI, ['scan', '--org', 'bench-org', '--format', 'json', '--quiet', '--db', join(root, 'k.db'), '--cache-dir', join(root, 'cache'), '--concurrency', String(concurrency)], { GITHUB_API_URL: api.url });
+    recheck = await measureNode(CLI, ['recheck', '--all', '--format', 'json', '--quiet', '--db', join(root, 'k.db'), '--cache-dir', join(root, 'cache'), '--concurrency', String(concurrency)]);
   } finally {
     await git.close();
     await api.close();
   }
   if (run.status !== 0) throw new Error(`org scan failed (exit ${run.status}): ${run.stderr.split('\n')[0]}`);
   const report = JSON.parse(run.stdout) as { repos: { verdict: string }[] };
+  if (recheck.status !== 0) throw new Error(`recheck failed (exit ${recheck.status}): ${recheck.stderr.split('\n')[0]}`);
+  const rechecked = JSON.parse(recheck.stdout) as { repos: { unchangedSince?: string }[] };
   rmSync(root, { recursive: true, force: true });
   const verdicts: Record<string, number> = {};
   for (const r of report.repos) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
@@ -57,5 +63,6 @@ export async function benchOrgScan(repoCount: number, concurrency: number): Prom
     cpuSeconds: run.cpuSeconds,
     peakRssMB: run.peakRssBytes / 1024 / 1024,
     verdicts,
+    recheck: { wallSeconds: recheck.wallSeconds, peakRssMB: recheck.peakRssBytes / 1024 / 1024, unchanged: rechecked.repos.filter((r) => r.unchangedSince).length },
   };
 }

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     ['  CPU time (all threads)', `${org.cpuSeconds.toFixed(1)} s`],
     ['  peak RSS', `${org.peakRssMB.toFixed(0)} MB`],
     ['  verdicts', Object.entries(org.verdicts).map(([v, n]) => `${v}: ${n}`).join(', ')],
+    [`recheck, ${org.repos} unchanged repos`, `${org.recheck.wallSeconds.toFixed(1)} s wall (${org.recheck.unchanged} not fetched)`],
+    ['  peak RSS', `${org.recheck.peakRssMB.toFixed(0)} MB`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');

@@ -62,6 +62,28 @@ function describe(category: Category, findings: Finding[], prefix = ''): string 
   return `${prefix}${findings.length} ${findings.length === 1 ? one : many} (${listed.join(', ')}${more})`;
 }
 
+/**
+ * Infrastructure is about what a file maps, so it is told per file:
+ * "infrastructure map: 37 private-ipv4-in-config in docs/network.md (lines 3, 4, 9, ...)".
+ */
+function describeMaps(findings: Finding[]): string[] {
+  const byPath = new Map<string, Finding[]>();
+  for (const f of findings) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  const files = [...byPath].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  const reasons = files.slice(0, MAX_LISTED).map(([path, list]) => {
+    const rules = [...new Set(list.map((f) => f.ruleId))];
+    const what = rules.length === 1 ? `${list.length} ${rules[0]}` : `${list.length} findings (${rules.join(', ')})`;
+    const lines = [...new Set(list.map((f) => f.line))].sort((a, b) => a - b);
+    const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', ...' : '');
+    return `infrastructure map: ${what} in ${path} (line${lines.length === 1 ? '' : 's'} ${shown})`;
+  });
+  if (files.length > MAX_LISTED) {
+    const rest = files.slice(MAX_LISTED);
+    reasons.push(`infrastructure map: ${rest.reduce((n, [, l]) => n + l.length, 0)} more findings in ${rest.length} more file${rest.length === 1 ? '' : 's'}`);
+  }
+  return reasons;
+}
+
 /** "3 findings suppressed by the repo itself (keepopen:allow: 2, .keepopen.yaml path: 1; aws-access-key-id in a.tf:3, ...)" */
 function describeSuppressed(findings: Finding[]): string {
   const byMarker = new Map<string, number>();
@@ -120,7 +142,10 @@ export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY
   const counted = active.filter((f) => policy.reviewSeverities.has(f.severity));
   const uncounted = active.filter((f) => !policy.reviewSeverities.has(f.severity));
   const reasons: string[] = [];
-  for (const [category, findings] of byCategory(counted)) reasons.push(describe(category, findings));
+  for (const [category, findings] of byCategory(counted)) {
+    if (category === 'infrastructure') reasons.push(...describeMaps(findings));
+    else reasons.push(describe(category, findings));
+  }
   for (const [category, findings] of byCategory(uncounted)) reasons.push(describe(category, findings, 'low severity, not counted: '));
   if (triaged.length > 0) reasons.push(describeTriaged(triaged, policy));
   if (suppressed.length > 0) reasons.push(describeSuppressed(suppressed));

@@ -67,3 +67,14 @@ describe('triage', () => {
     expect(outcome.reasons).toEqual(['not scanned: 2 files (1 too-large, 1 submodule: big.sql, lib)']);
   });
 });
+
+describe('triage of infrastructure maps', () => {
+  it('tells a map per file, the biggest first', () => {
+    const ip = (path: string, line: number) => ({ ruleId: 'private-ipv4-in-config', category: 'infrastructure' as const, severity: 'medium' as const, path, line });
+    const findings = [ip('docs/network.md', 3), ip('docs/network.md', 4), ip('docs/network.md', 9), ip('hosts', 1)].map((p) => finding(p));
+    expect(triage({ findings, notScanned: [], historyScanned: true })).toEqual({
+      verdict: 'review-needed',
+      reasons: ['infrastructure map: 3 private-ipv4-in-config in docs/network.md (lines 3, 4, 9)', 'infrastructure map: 1 private-ipv4-in-config in hosts (line 1)'],
+    });
+  });
+});
