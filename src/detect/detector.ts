@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { decodeBytes } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
-import { maskNoise } from './noise-mask.js';
+import { maskNoise, NOISE_KINDS } from './noise-mask.js';
 import { notebookText } from './notebook.js';
 import { fingerprintOf, hashSecret, redact } from './redact.js';
 import type { CompiledRule, Finding, Severity } from './rule-types.js';
@@ -89,6 +89,8 @@ export class Detector {
   private readonly unconditionalRules: CompiledRule[];
   private readonly signatureRules: CompiledRule[];
   private readonly excluded: (path: string) => boolean;
+  /** For each keyword id, the noise kinds (lockfile hashes, data: URIs, ...) it marks. */
+  private readonly noiseByKeyword: Map<number, (typeof NOISE_KINDS)[number][]>;
 
   constructor(rules: readonly CompiledRule[], options: DetectorOptions = {}) {
     this.rules = rules;
@@ -110,6 +112,19 @@ export class Detector {
           this.rulesByKeyword.push([]);
         }
         this.rulesByKeyword[id]!.push(rule);
+      }
+    }
+    // Noise markers ride in the same automaton as the rules' keywords: one pass over the text.
+    this.noiseByKeyword = new Map();
+    for (const kind of NOISE_KINDS) {
+      for (const marker of kind.markers) {
+        let id = keywordIds.get(marker);
+        if (id === undefined) {
+          id = keywordIds.size;
+          keywordIds.set(marker, id);
+          this.rulesByKeyword.push([]);
+        }
+        this.noiseByKeyword.set(id, [...(this.noiseByKeyword.get(id) ?? []), kind]);
       }
     }
     this.prefilter = new KeywordPrefilter([...keywordIds.keys()]);
@@ -162,12 +177,22 @@ export class Detector {
     return this.scanDecoded(path, text);
   }
 
-  private candidateRules(text: string): Set<CompiledRule> {
+  private candidateRules(keywords: Set<number>): Set<CompiledRule> {
     const candidates = new Set<CompiledRule>(this.unconditionalRules);
-    for (const id of this.prefilter.matches(text)) {
+    for (const id of keywords) {
       for (const rule of this.rulesByKeyword[id]!) candidates.add(rule);
     }
     return candidates;
+  }
+
+  /** Keyword ids present in the text once noise is blanked: one pass, two only for files holding noise. */
+  private presentKeywords(path: string, original: string): { text: string; keywords: Set<number> } {
+    const keywords = this.prefilter.matches(original);
+    const noise = new Set<(typeof NOISE_KINDS)[number]>();
+    for (const id of keywords) for (const kind of this.noiseByKeyword.get(id) ?? []) noise.add(kind);
+    if (noise.size === 0) return { text: original, keywords };
+    const text = maskNoise(path, original, noise);
+    return text === original ? { text, keywords } : { text, keywords: this.prefilter.matches(text) };
   }
 
   private scanDecoded(
@@ -175,8 +200,8 @@ export class Detector {
     original: string,
     mapPosition?: (line: number, column: number) => { line: number; column: number },
   ): Finding[] {
-    const text = maskNoise(path, original);
-    const candidates = this.candidateRules(text);
+    const { text, keywords } = this.presentKeywords(path, original);
+    const candidates = this.candidateRules(keywords);
     if (candidates.size === 0) return [];
     const matches: RawMatch[] = [];
     for (const rule of candidates) {

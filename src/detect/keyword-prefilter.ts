@@ -3,6 +3,10 @@
 // Keywords are ASCII; any non-ASCII character simply breaks a partial match.
 
 const ALPHABET = 128;
+const SHIFT = 7; // state * ALPHABET as a shift
+
+/** ASCII case folding as a table: one load instead of two compares per character. */
+const FOLD = new Uint8Array(ALPHABET).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
 
 export class KeywordPrefilter {
   readonly keywords: readonly string[];
@@ -10,6 +14,8 @@ export class KeywordPrefilter {
   private readonly transitions: Int32Array;
   /** For each state, the keyword ids that end there (including via suffix links). */
   private readonly outputs: number[][];
+  /** 1 where a state has outputs: checked per character without touching `outputs`. */
+  private readonly accepting: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -67,26 +73,25 @@ export class KeywordPrefilter {
     }
     this.transitions = transitions;
     this.outputs = outputs;
+    this.accepting = Uint8Array.from(outputs, (o) => (o.length > 0 ? 1 : 0));
   }
 
-  /** Ids of the keywords that occur in `text` (case-insensitively). */
+  /** Ids of the keywords that occur in `text` (case-insensitively). The hot loop of the whole engine. */
   matches(text: string): Set<number> {
     const found = new Set<number>();
     const total = this.keywords.length;
     const transitions = this.transitions;
-    const outputs = this.outputs;
+    const accepting = this.accepting;
     let state = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 65 && c <= 90) c += 32; // ASCII lower-case
-      else if (c >= ALPHABET) {
+      const c = text.charCodeAt(i);
+      if (c >= ALPHABET) {
         state = 0;
         continue;
       }
-      state = transitions[state * ALPHABET + c]!;
-      const out = outputs[state]!;
-      if (out.length > 0) {
-        for (const id of out) found.add(id);
+      state = transitions[(state << SHIFT) | FOLD[c]!]!;
+      if (accepting[state] === 1) {
+        for (const id of this.outputs[state]!) found.add(id);
         if (found.size === total) break;
       }
     }
