@@ -1,10 +1,11 @@
 // `npm run eval`: generates the labelled corpus (fixtures/labelled) into a temp
 // folder, scans it with the built keepopen, and prints recall and precision per
-// category. `--details` also lists every miss and false positive.
-import { mkdtempSync, rmSync } from 'node:fs';
+// category. `--holdout` uses the held-out corpus (fixtures/holdout) instead: it is
+// for measuring only, never for tuning rules. `--details` lists every miss and
+// false positive.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCorpus } from '../fixtures/labelled/generate-corpus.mjs';
 import { evaluateCorpus } from '../dist/src/eval/scan-corpus.js';
 import { formatAccuracy } from '../dist/src/eval/accuracy.js';
 
@@ -13,10 +14,18 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
+const holdout = process.argv.includes('--holdout');
+const generator = new URL(holdout ? '../fixtures/holdout/generate-holdout.mjs' : '../fixtures/labelled/generate-corpus.mjs', import.meta.url);
+if (!existsSync(generator)) {
+  process.stderr.write(`eval: ${generator.pathname} does not exist\n`);
+  process.exit(2);
+}
+const { generateCorpus } = await import(generator.href);
 const dir = mkdtempSync(join(tmpdir(), 'keepopen-eval-'));
 try {
   generateCorpus(dir);
   const report = await evaluateCorpus(dir);
+  process.stdout.write(`${holdout ? 'held-out corpus (fixtures/holdout)' : 'labelled corpus (fixtures/labelled)'}\n`);
   process.stdout.write(formatAccuracy(report));
   if (process.argv.includes('--details')) {
     for (const m of report.missed) process.stdout.write(`MISSED ${m.category} ${m.kind} ${m.path}:${m.line}\n`);
