@@ -12,6 +12,7 @@ import { recheckCommand, type RecheckOptions } from './commands/recheck-command.
 import { rulesListCommand, rulesTestCommand } from './commands/rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './commands/scan-command.js';
 import { triageCommand, type TriageCommandOptions } from './commands/triage-command.js';
+import { uiCommand, type UiOptions } from './commands/ui-command.js';
 
 // argv -> commands and exit codes. No logic of its own. Exit codes (the contract):
 // 0 the run completed; 1 with --fail-on-review and a repo review-needed or error;
@@ -49,6 +50,7 @@ function withRunOptions(command: Command): Command {
     .option('--rules <dir>', 'extra folder of rule files (repeatable)', collect, [])
     .option('--fail-on-review', 'exit 1 when any repo is review-needed or error', false)
     .option('--quiet', 'print nothing but the report and errors', false)
+    .option('--no-progress', 'plain progress lines, one per repo, even on a terminal (no live view)')
     .option('--strict', "ignore the scanned repos' own suppressions (inline comments, .keepopen.yaml)", false)
     .option('--exclude <glob>', 'paths not scanned, as globs (repeatable)', collect, [])
     .option('--include-vendored', 'also scan vendored folders (node_modules, vendor, site-packages, .venv, bower_components)', false)
@@ -108,6 +110,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--import <file>', 'apply the decisions of a baseline file (newer decisions win)')
     .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)')
     .action(async (fingerprint: string | undefined, options: TriageCommandOptions) => setExit(await triageCommand(fingerprint, options)));
+
+  program
+    .command('ui')
+    .description('browse results in the terminal: dashboard, repos by risk, findings in context; triage as you go')
+    .option('--db <file>', 'SQLite results database', './keepopen.db')
+    .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)')
+    .option('--cache-dir <dir>', 'the clone cache, for the context of remote repos scanned with --keep-clones')
+    .option('--who <name>', 'who decides (default: $KEEPOPEN_USER or the login name)')
+    .action(async (options: UiOptions) => setExit(await uiCommand(options)));
 
   const rules = program.command('rules').description('list or test the detection rules');
   rules

@@ -3,7 +3,6 @@ import { Detector, DEFAULT_VENDORED_GLOBS } from '../../detect/detector.js';
 import { defaultCacheDir, prepareCacheDir } from '../../fetch/clone-cache.js';
 import { createGitHttpClient } from '../../fetch/git-http-client.js';
 import { JsonReporter } from '../../report/json-report.js';
-import { LineProgressReporter } from '../../report/line-progress-reporter.js';
 import { StoreReporter } from '../../report/store-reporter.js';
 import { TableReporter } from '../../report/table-report.js';
 import { loadRules } from '../../rules/load-rule-dirs.js';
@@ -17,6 +16,7 @@ import { triageDecisions } from '../../store/triage-store.js';
 import { DEFAULT_POLICY } from '../../triage/verdict.js';
 import { loadPolicyConfig, organisationHostnameRule, type PolicyConfig } from '../../config/policy-config.js';
 import type { RuleSpec } from '../../detect/rule-types.js';
+import { chooseProgressReporter } from '../../ui/progress/choose-progress-reporter.js';
 import { UsageError } from '../../usage-error.js';
 
 /** Options shared by `scan` and `recheck`: how to fetch, detect, triage and report. */
@@ -28,6 +28,8 @@ export interface RunOptions {
   rules: string[];
   failOnReview: boolean;
   quiet: boolean;
+  /** false with --no-progress: plain line logs even on a terminal. */
+  progress?: boolean;
   strict: boolean;
   exclude: string[];
   includeVendored: boolean;
@@ -96,6 +98,8 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
   const extraSpecs = configRuleSpecs(config);
   const rules = loadRules(ruleDirs, extraSpecs);
   const token = githubToken();
+  // Progress goes to stderr: the live view on a terminal, plain lines otherwise, only failures with --quiet.
+  const progress = await chooseProgressReporter({ quiet: options.quiet, progress: options.progress ?? true, stream: process.stderr });
   const store = await ScanStore.open(options.db);
   const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...config.excludePaths, ...options.exclude];
   // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
@@ -105,8 +109,7 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
       : inProcessEngine(new Detector(rules, { excludePaths }));
   try {
     const output = options.format === 'json' ? new JsonReporter() : new TableReporter();
-    const reporters: ScanReporter[] = [new StoreReporter(store), output];
-    if (!options.quiet) reporters.push(new LineProgressReporter(process.stderr));
+    const reporters: ScanReporter[] = [new StoreReporter(store), output, progress];
     const { summary } = await runScan({
       targets,
       detection,
@@ -137,6 +140,7 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
     else process.stdout.write(rendered);
     return options.failOnReview && summary.reviewNeeded + summary.error > 0 ? 1 : 0;
   } finally {
+    progress.stop?.(); // a scan that threw never reached onScanEnd: give the terminal back
     await detection.close();
     await store.close();
   }
