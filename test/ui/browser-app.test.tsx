@@ -1,27 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KEY_HELP } from '../../src/ui/browser/key-help.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { KEYS, openBrowser, type BrowserHarness } from './helpers/browser-harness.js';
-import { buildScannedDatabase, type ScannedDatabase } from './helpers/scanned-database.js';
+import { KEYS, type BrowserHarness } from './helpers/browser-harness.js';
+import { browserSuite } from './helpers/browser-suite.js';
 
 // The keys that work on every screen: ? (help), e (export), Esc (back), q (quit).
 
-let fixture: ScannedDatabase;
+const suite = browserSuite();
 let browser: BrowserHarness | undefined;
-beforeAll(() => {
-  fixture = buildScannedDatabase();
-}, 60_000);
-afterAll(() => fixture.remove());
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
 
 describe('browser app', () => {
   it('? shows every key, by screen, and ? or Esc goes back to where you were', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: { screen: 'repos', filter: {}, selected: 1 } });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: { screen: 'repos', filter: {}, selected: 1 } });
     await browser.until('5 repos');
     await browser.press('?');
     const help = await browser.until('keepopen · keys');
@@ -40,7 +32,7 @@ describe('browser app', () => {
 
   it('e writes the keep-open shortlist to the working folder and says where', async () => {
     const cwd = tempDir();
-    browser = await openBrowser(fixture.db, { cwd });
+    browser = await suite.open(suite.fixture().db, { cwd });
     await browser.until('LAST SCANS');
     await browser.press('e');
     const file = join(cwd, 'keepopen-shortlist.md');
@@ -55,8 +47,8 @@ describe('browser app', () => {
   });
 
   it('handles a burst of keys (typed faster than read) key by key: moves, opens, decides with a note', async () => {
-    const db = fixture.copyDb('burst');
-    browser = await openBrowser(db, { cwd: tempDir(), initial: { screen: 'repos', filter: {}, selected: 0 } });
+    const db = suite.fixture().copyDb('burst');
+    browser = await suite.open(db, { cwd: tempDir(), initial: { screen: 'repos', filter: {}, selected: 0 } });
     await browser.until('5 repos');
     await browser.burst('j\r');
     await browser.until('FINDINGS (1, 1 open)');
@@ -72,7 +64,7 @@ describe('browser app', () => {
   });
 
   it('q quits from any screen (the app unmounts), but not while typing a note', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: { screen: 'repo', key: `local:${fixture.reposDir}/billing-api`, selected: 0 } });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: { screen: 'repo', key: `local:${suite.fixture().reposDir}/billing-api`, selected: 0 } });
     await browser.until('FINDINGS (1, 1 open)');
     await browser.press('f', 'q');
     await browser.until('note for false-positive: q');

@@ -1,22 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { KEYS, openBrowser, type BrowserHarness } from './helpers/browser-harness.js';
-import { buildScannedDatabase, type ScannedDatabase } from './helpers/scanned-database.js';
+import { KEYS, type BrowserHarness } from './helpers/browser-harness.js';
+import { browserSuite } from './helpers/browser-suite.js';
 
-let fixture: ScannedDatabase;
+const suite = browserSuite();
 let browser: BrowserHarness | undefined;
-beforeAll(() => {
-  fixture = buildScannedDatabase();
-}, 60_000);
-afterAll(() => fixture.remove());
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
 
 describe('dashboard screen', () => {
   it('shows verdict counts, findings by category and rule, and the last scans', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir() });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir() });
     const screen = await browser.until('LAST SCANS');
     expect(screen).toContain('keepopen · dashboard');
     expect(screen).toMatch(/5 repos\s+review-needed 2\s+error 1\s+keep-open 2/);
@@ -28,7 +20,7 @@ describe('dashboard screen', () => {
   });
 
   it('opens the repo list with Enter, or only one verdict with 1 2 3', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir() });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir() });
     await browser.until('LAST SCANS');
     await browser.press('2');
     expect(await browser.until(/› error\s+0\s+0\s+broken/)).toContain('repos · verdict=error');

@@ -1,39 +1,31 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeSecrets, makeRepo } from '../../fixtures/build-fixture-repos.mjs';
 import { ScanStore } from '../../src/store/scan-store.js';
 import { repoDetail } from '../../src/store/ui-queries.js';
 import { startGitServer } from '../helpers/git-http-server.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { KEYS, openBrowser, type BrowserHarness } from './helpers/browser-harness.js';
-import { buildScannedDatabase, type ScannedDatabase } from './helpers/scanned-database.js';
+import { KEYS, type BrowserHarness } from './helpers/browser-harness.js';
+import { browserSuite } from './helpers/browser-suite.js';
 
-let fixture: ScannedDatabase;
+const suite = browserSuite();
 let browser: BrowserHarness | undefined;
-beforeAll(() => {
-  fixture = buildScannedDatabase();
-}, 60_000);
-afterAll(() => fixture.remove());
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
 
-/** The finding view of the first finding at `path` in a repo of the fixture. */
+/** The finding view of the first finding at `path` in a repo of the suite.fixture(). */
 async function findingView(db: string, repo: string, path: string) {
-  const key = `local:${fixture.reposDir}/${repo}`;
+  const key = `local:${suite.fixture().reposDir}/${repo}`;
   const store = await ScanStore.open(db);
   const found = (await repoDetail(store.db, key))!.findings.find((f) => f.path === path)!;
   await store.close();
-  browser = await openBrowser(db, { cwd: tempDir(), initial: { screen: 'finding', key, fingerprint: found.fingerprint, path: found.path, line: found.line, column: found.column } });
+  browser = await suite.open(db, { cwd: tempDir(), initial: { screen: 'finding', key, fingerprint: found.fingerprint, path: found.path, line: found.line, column: found.column } });
   return found;
 }
 
 describe('finding screen', () => {
   it('shows what and where, the triage state, and the lines around it read from the repo at the scanned commit, redacted', async () => {
-    const finding = await findingView(fixture.db, 'billing-api', 'deploy/ci.env');
+    const finding = await findingView(suite.fixture().db, 'billing-api', 'deploy/ci.env');
     const screen = await browser!.until('secrets masked');
     expect(screen).toContain('deploy/ci.env:3:19  aws-access-key-id');
     expect(screen).toContain(`preview ${finding.redacted}  ·  fingerprint ${finding.fingerprint}`);
@@ -43,28 +35,28 @@ describe('finding screen', () => {
     expect(screen).toContain('  2 │ REGION=eu-west-2');
     expect(screen).toContain(`> 3 │ AWS_ACCESS_KEY_ID=${finding.redacted}`);
     expect(screen).toContain('  4 │ DEPLOY_ENV=staging');
-    for (const value of fixture.rawValues) expect(browser!.everything()).not.toContain(value);
+    for (const value of suite.fixture().rawValues) expect(browser!.everything()).not.toContain(value);
   });
 
   it('masks every line of a private key, and brings a value far to the right onto the screen', async () => {
-    await findingView(fixture.db, 'records.git', 'config/server.key');
+    await findingView(suite.fixture().db, 'records.git', 'config/server.key');
     const key = await browser!.until('secrets masked');
     expect(key).toContain('  1 │ -----BEGIN RSA PRIVATE KEY-----');
     expect(key).toMatch(/> 2 │ \S{4}\*{16}\S{4}$/m);
     expect(key).toMatch(/ {2}3 │ \*{16}$/m);
     await browser!.close();
 
-    const password = await findingView(fixture.db, 'records.git', 'config/appsettings.json');
+    const password = await findingView(suite.fixture().db, 'records.git', 'config/appsettings.json');
     const screen = await browser!.until('secrets masked');
     // The line is longer than the screen: its middle is elided so the label and the masked value show.
     const star = (text: string) => text.replace(/\*/g, '\\*');
     expect(screen).toMatch(new RegExp(`> 3 │ {5}"Records": "Server=records-db[^…\\n]*…[^…\\n]*;Password=${star(password.redacted)}"$`, 'm'));
     expect(screen).toContain('  2 │   "ConnectionStrings": {');
-    for (const value of fixture.rawValues) expect(browser!.everything()).not.toContain(value);
+    for (const value of suite.fixture().rawValues) expect(browser!.everything()).not.toContain(value);
   });
 
   it('triages from here too: f, a note, and the triage line shows who decided and why', async () => {
-    const db = fixture.copyDb('finding-triage');
+    const db = suite.fixture().copyDb('finding-triage');
     await findingView(db, 'billing-api', 'deploy/ci.env');
     await browser!.until('secrets masked');
     await browser!.press('f', ...'placeholder key', KEYS.enter);
@@ -88,7 +80,7 @@ describe('finding screen', () => {
       expect((await runCliAsync(['scan', '--repos', list, '--db', notKept, '--cache-dir', join(root, 'cache2'), '--quiet'])).status).toBe(0);
       const key = new URL(server.url).host + '/acme/billing';
 
-      browser = await openBrowser(kept, { cwd: root, cacheDir: join(root, 'cache'), initial: { screen: 'repo', key, selected: 0 } });
+      browser = await suite.open(kept, { cwd: root, cacheDir: join(root, 'cache'), initial: { screen: 'repo', key, selected: 0 } });
       await browser.until('FINDINGS (1, 1 open)');
       await browser.press(KEYS.enter);
       const screen = await browser.until('secrets masked');
@@ -97,7 +89,7 @@ describe('finding screen', () => {
       expect(browser.everything()).not.toContain(aws);
       await browser.close();
 
-      browser = await openBrowser(notKept, { cwd: root, cacheDir: join(root, 'cache2'), initial: { screen: 'repo', key, selected: 0 } });
+      browser = await suite.open(notKept, { cwd: root, cacheDir: join(root, 'cache2'), initial: { screen: 'repo', key, selected: 0 } });
       await browser.until('FINDINGS (1, 1 open)');
       await browser.press(KEYS.enter);
       const unavailable = (await browser.until('No context:')).replace(/\s+/g, ' ');

@@ -1,20 +1,12 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScanStore } from '../../src/store/scan-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { KEYS, openBrowser, type BrowserHarness } from './helpers/browser-harness.js';
-import { buildScannedDatabase, type ScannedDatabase } from './helpers/scanned-database.js';
+import { KEYS, type BrowserHarness } from './helpers/browser-harness.js';
+import { browserSuite } from './helpers/browser-suite.js';
 
-let fixture: ScannedDatabase;
+const suite = browserSuite();
 let browser: BrowserHarness | undefined;
-beforeAll(() => {
-  fixture = buildScannedDatabase();
-}, 60_000);
-afterAll(() => fixture.remove());
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
 
 /** The repo names in list order, as drawn. */
 function listed(screen: string): string[] {
@@ -28,7 +20,7 @@ const allRepos = { screen: 'repos', filter: {}, selected: 0 } as const;
 
 describe('repo list screen', () => {
   it('lists every repo riskiest first and moves the selection with arrows and j/k', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: allRepos });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: allRepos });
     const screen = await browser.until('5 repos, riskiest first');
     expect(listed(screen)).toEqual(['records', 'billing-api', 'broken', 'network-docs', 'portal']);
     expect(screen).toMatch(/› review-needed\s+2\s+200\s+records/);
@@ -43,7 +35,7 @@ describe('repo list screen', () => {
   });
 
   it('cycles the verdict, category and rule filters, and x clears them', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: allRepos });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: allRepos });
     await browser.until('5 repos');
     const filtered = (title: string, summary: string) => browser!.until(new RegExp(`repos · ${title}[^]*\\n${summary}`));
     await browser.press('v');
@@ -63,7 +55,7 @@ describe('repo list screen', () => {
   });
 
   it('searches names, paths and rules with /, and Esc in the prompt cancels', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: allRepos });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: allRepos });
     await browser.until('5 repos');
     await browser.press('/', 'c', 'i', '.', 'e', 'n', 'v');
     expect(await browser.until('search: ci.env')).toContain('Enter save  Esc cancel');
@@ -88,7 +80,7 @@ describe('repo list screen', () => {
       });
     }
     await store.close();
-    browser = await openBrowser(db, { cwd: tempDir(), initial: allRepos });
+    browser = await suite.open(db, { cwd: tempDir(), initial: allRepos });
     expect(await browser.until('40 repos, riskiest first · 1–17 · page 1 of 3')).toMatch(/› keep-open\s+0\s+0\s+acme\/svc-01/);
     await browser.press(KEYS.pageDown);
     expect(await browser.until('18–34 · page 2 of 3')).toMatch(/› keep-open\s+0\s+0\s+acme\/svc-18/);
@@ -101,7 +93,7 @@ describe('repo list screen', () => {
   });
 
   it('opens the selected repo with Enter and comes back with Esc to the same place', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: allRepos });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: allRepos });
     await browser.until('5 repos');
     await browser.press('j', KEYS.enter);
     expect(await browser.until('FINDINGS (1, 1 open)')).toContain('keepopen · repo · billing-api');

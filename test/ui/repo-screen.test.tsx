@@ -1,22 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dashboard } from '../../src/store/ui-queries.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { KEYS, openBrowser, type BrowserHarness } from './helpers/browser-harness.js';
-import { buildScannedDatabase, type ScannedDatabase } from './helpers/scanned-database.js';
+import { KEYS, type BrowserHarness } from './helpers/browser-harness.js';
+import { browserSuite } from './helpers/browser-suite.js';
 
-let fixture: ScannedDatabase;
+const suite = browserSuite();
 let browser: BrowserHarness | undefined;
-beforeAll(() => {
-  fixture = buildScannedDatabase();
-}, 60_000);
-afterAll(() => fixture.remove());
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
 
 function repoView(name: string) {
-  return { screen: 'repo' as const, key: `local:${fixture.reposDir}/${name}`, selected: 0 };
+  return { screen: 'repo' as const, key: `local:${suite.fixture().reposDir}/${name}`, selected: 0 };
 }
 
 async function decisions(b: BrowserHarness) {
@@ -25,19 +17,19 @@ async function decisions(b: BrowserHarness) {
 
 describe('repo screen', () => {
   it('shows the verdict, reasons, and each finding with path:line, rule, severity, redacted preview and triage state', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: repoView('records.git') });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: repoView('records.git') });
     const screen = await browser.until('FINDINGS (2, 2 open)');
     expect(screen).toMatch(/^records\s+review-needed$/m);
     expect(screen).toContain('• 1 credential (password-in-ado-connection-string in config/appsettings.json:3)');
     expect(screen).toContain('• 1 private key (pem-private-key in config/server.key:2)');
     expect(screen).toMatch(/› config\/appsettings\.json:3\s+password-in-ado-\S*\s+high\s+Fk-\S*\*{6,}\S*\s+open/);
     expect(screen).toMatch(/ {2}config\/server\.key:2\s+pem-private-key\s+high\s+\S*\*{6,}\S*\s+open/);
-    for (const value of fixture.rawValues) expect(browser.everything()).not.toContain(value);
+    for (const value of suite.fixture().rawValues) expect(browser.everything()).not.toContain(value);
   });
 
   it('f marks the selected finding false-positive with a note: written at once, the repo and the counts follow', async () => {
-    const db = fixture.copyDb('false-positive');
-    browser = await openBrowser(db, { cwd: tempDir(), initial: repoView('billing-api') });
+    const db = suite.fixture().copyDb('false-positive');
+    browser = await suite.open(db, { cwd: tempDir(), initial: repoView('billing-api') });
     await browser.until('FINDINGS (1, 1 open)');
     expect((await dashboard(browser.store.db)).verdicts).toEqual({ 'keep-open': 2, 'review-needed': 2, error: 1 });
     await browser.press('f');
@@ -52,8 +44,8 @@ describe('repo screen', () => {
   });
 
   it('a marks accepted-risk, r revoked (still counts), o reopens; Esc in the note prompt decides nothing', async () => {
-    const db = fixture.copyDb('actions');
-    browser = await openBrowser(db, { cwd: tempDir(), initial: repoView('billing-api') });
+    const db = suite.fixture().copyDb('actions');
+    browser = await suite.open(db, { cwd: tempDir(), initial: repoView('billing-api') });
     await browser.until('FINDINGS (1, 1 open)');
     await browser.press('a', KEYS.escape);
     await browser.until('cancelled');
@@ -80,7 +72,7 @@ describe('repo screen', () => {
   });
 
   it('moves between findings and opens the selected one with Enter', async () => {
-    browser = await openBrowser(fixture.db, { cwd: tempDir(), initial: repoView('records.git') });
+    browser = await suite.open(suite.fixture().db, { cwd: tempDir(), initial: repoView('records.git') });
     await browser.until('FINDINGS (2, 2 open)  1/2');
     await browser.press('j');
     await browser.until('FINDINGS (2, 2 open)  2/2');
