@@ -118,4 +118,10 @@ export interface Finding {
   redacted: string;
   /** Set when the file itself says to ignore this finding (an inline comment); triage lists it. */
   suppressedBy?: { marker: string; line: number };
+  /**
+   * Set by a history scan (the core never sets these): the first commit whose tree holds the
+   * blob the finding is in, and whether the secret is gone from HEAD (then `path` is where it first appeared).
+   */
+  commit?: string;
+  inHistoryOnly?: boolean;
 }

@@ -6,7 +6,8 @@ import type { GitHttpClient } from './git-http-client.js';
 
 // Shallow fetch with isomorphic-git: depth 1, one branch, no checkout, tags left
 // out. The clone is a bare git directory; a later scan of the same repo fetches
-// into it, so only what changed comes over the wire.
+// into it, so only what changed comes over the wire. With `history`, the fetch is
+// full instead: every branch and tag, so every blob any ref reaches can be scanned.
 
 export interface FetchOptions {
   http: GitHttpClient;
@@ -16,6 +17,8 @@ export interface FetchOptions {
   attempts: number;
   /** First backoff delay; doubled each attempt, with jitter. */
   backoffMs: number;
+  /** Fetch all history of every branch and tag, not just HEAD's tree. */
+  history?: boolean;
 }
 
 export interface FetchResult {
@@ -61,9 +64,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function cloneOrUpdate(url: string, gitdir: string, options: FetchOptions): Promise<FetchResult> {
   const onAuth = options.token ? () => ({ username: 'x-access-token', password: options.token! }) : undefined;
   const common = { fs, http: options.http, gitdir, ...(onAuth ? { onAuth } : {}) };
+  const history = options.history === true;
+  // A shallow clone cannot be deepened to the full history reliably with isomorphic-git: start again.
+  if (history && fs.existsSync(`${gitdir}/shallow`)) rmSync(gitdir, { recursive: true, force: true });
   if (fs.existsSync(`${gitdir}/HEAD`)) {
     try {
-      const result = await git.fetch({ ...common, url, depth: 1, singleBranch: true, tags: false, prune: false });
+      const result = await git.fetch(
+        history
+          ? { ...common, url, singleBranch: false, tags: true, prune: true, pruneTags: true }
+          : { ...common, url, depth: 1, singleBranch: true, tags: false, prune: false },
+      );
       if (result.fetchHead) {
         const branch = (result.defaultBranch ?? 'refs/heads/main').replace(/^refs\/heads\//, '');
         await git.writeRef({ fs, gitdir, ref: `refs/heads/${branch}`, value: result.fetchHead, force: true });
@@ -78,7 +88,11 @@ async function cloneOrUpdate(url: string, gitdir: string, options: FetchOptions)
   }
   mkdirSync(dirname(gitdir), { recursive: true, mode: 0o700 });
   try {
-    await git.clone({ ...common, dir: gitdir, url, depth: 1, singleBranch: true, noCheckout: true, noTags: true });
+    await git.clone(
+      history
+        ? { ...common, dir: gitdir, url, singleBranch: false, noCheckout: true, noTags: false }
+        : { ...common, dir: gitdir, url, depth: 1, singleBranch: true, noCheckout: true, noTags: true },
+    );
   } catch (error) {
     rmSync(gitdir, { recursive: true, force: true }); // never leave half a clone to be mistaken for a whole one
     throw error;

@@ -48,10 +48,11 @@ export interface JsonReport {
   skipped: { name: string; source: string; reason: string }[];
 }
 
-export function jsonFinding(repo: string, commit: string | null, f: Finding): JsonFinding {
+/** `headCommit` stands in for the commit when the scan was HEAD-only (the finding is in HEAD's tree). */
+export function jsonFinding(repo: string, headCommit: string | null, f: Finding): JsonFinding {
   return {
     repo, path: f.path, line: f.line, column: f.column, ruleId: f.ruleId, category: f.category, severity: f.severity,
-    fingerprint: f.fingerprint, redacted: f.redacted, commit, inHistoryOnly: false,
+    fingerprint: f.fingerprint, redacted: f.redacted, commit: f.commit ?? headCommit, inHistoryOnly: f.inHistoryOnly === true,
     title: f.title, confidence: f.confidence, suppressedBy: f.suppressedBy ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import type { RepoResult, ScanReporter, ScanSummary } from '../scan/events.js';
 import type { SkippedRepo } from '../scan/repo-target.js';
+import { verdictLabel } from '../triage/verdict.js';
 
 // The default, human-readable output: one row per repo, then the findings with
 // redacted values only.
@@ -11,19 +12,22 @@ function pad(text: string, width: number): string {
 export function renderTable(results: readonly RepoResult[], summary: ScanSummary, skipped: readonly SkippedRepo[] = []): string {
   const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
   const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => r.repo.name.length)));
+  const label = (r: RepoResult) => verdictLabel(r.verdict, r.historyScanned);
+  const verdictWidth = Math.max(13, ...sorted.map((r) => label(r).length));
   const lines: string[] = [];
-  lines.push(`${pad('REPO', nameWidth)}  ${pad('VERDICT', 13)}  ${pad('FINDINGS', 8)}  REASONS`);
+  lines.push(`${pad('REPO', nameWidth)}  ${pad('VERDICT', verdictWidth)}  ${pad('FINDINGS', 8)}  REASONS`);
   for (const r of sorted) {
     const [first = '', ...rest] = r.reasons;
-    lines.push(`${pad(r.repo.name, nameWidth)}  ${pad(r.verdict, 13)}  ${pad(String(r.findings.length), 8)}  ${first}`);
-    for (const reason of rest) lines.push(`${' '.repeat(nameWidth + 2 + 13 + 2 + 8 + 2)}${reason}`);
+    lines.push(`${pad(r.repo.name, nameWidth)}  ${pad(label(r), verdictWidth)}  ${pad(String(r.findings.length), 8)}  ${first}`);
+    for (const reason of rest) lines.push(`${' '.repeat(nameWidth + 2 + verdictWidth + 2 + 8 + 2)}${reason}`);
   }
   const withFindings = sorted.filter((r) => r.findings.length > 0);
   if (withFindings.length > 0) {
     lines.push('', 'FINDINGS (values redacted)');
     for (const r of withFindings) {
       for (const f of r.findings) {
-        lines.push(`  ${r.repo.name}  ${f.path}:${f.line}:${f.column}  ${f.ruleId}  ${f.severity}  ${f.redacted}`);
+        const where = f.inHistoryOnly ? `  (history only, first seen in ${f.commit?.slice(0, 12) ?? 'unknown'})` : '';
+        lines.push(`  ${r.repo.name}  ${f.path}:${f.line}:${f.column}  ${f.ruleId}  ${f.severity}  ${f.redacted}${where}`);
       }
     }
   }
@@ -33,7 +37,8 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
     for (const r of changed) {
       const c = r.changes!;
       lines.push(`  ${r.repo.name}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.moved.length} moved, ${c.stillPresent.length} still present`);
-      for (const f of c.fixed) lines.push(`    fixed  ${f.ruleId} in ${f.path}:${f.line} (still in git history: revoke it)`);
+      const afterFix = r.historyScanned ? 'gone from history too; revoke it if it was ever public' : 'still in git history: revoke it';
+      for (const f of c.fixed) lines.push(`    fixed  ${f.ruleId} in ${f.path}:${f.line} (${afterFix})`);
       for (const f of c.new) lines.push(`    new    ${f.ruleId} in ${f.path}:${f.line}`);
       for (const f of c.moved) lines.push(`    moved  ${f.ruleId} ${f.from.path}:${f.from.line} -> ${f.path}:${f.line}`);
     }

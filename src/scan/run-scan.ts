@@ -12,6 +12,7 @@ import type { RepoSnapshot } from '../fetch/repo-files.js';
 import { applyRepoConfig, parseRepoConfig, REPO_CONFIG_PATH } from '../triage/repo-config.js';
 import { DEFAULT_POLICY, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
 import type { DetectionEngine } from './detection-engine.js';
+import { scanHistory } from './history-scan.js';
 import { ScanEventStream, type RepoResult, type ScanInfo, type ScanReporter, type ScanSummary } from './events.js';
 import type { RepoTarget, SkippedRepo } from './repo-target.js';
 
@@ -38,6 +39,8 @@ export interface ScanOptions {
   previous?: PreviousResults;
   /** Fetch and scan even when HEAD has not moved since the last scan. */
   force?: boolean;
+  /** Also scan every blob of every ref's history (git repos), once each. */
+  history?: boolean;
 }
 
 export interface PreviousResults {
@@ -72,6 +75,8 @@ function carryForward(target: RepoTarget, previous: PreviousResult, policy: Tria
 /** A repo ready to read, and what to do once it has been read. */
 interface OpenedRepo {
   snapshot: RepoSnapshot;
+  /** The git directory, for a history scan (none for a plain folder). */
+  gitdir?: string;
   release: () => void;
 }
 
@@ -82,19 +87,19 @@ async function openRepo(target: RepoTarget, options: ScanOptions): Promise<Opene
     if (!options.remote || !target.cloneUrl) throw new Error(`no way to fetch ${target.source}`);
     const { fetch, cacheDir, keepClones } = options.remote;
     const gitdir = clonePathFor(cacheDir, target.key);
-    await shallowFetch(target.cloneUrl, gitdir, fetch);
+    await shallowFetch(target.cloneUrl, gitdir, { ...fetch, history: options.history === true });
     const release = () => {
       if (!keepClones) rmSync(gitdir, { recursive: true, force: true });
     };
     try {
-      return { snapshot: await openGitHead(gitdir, { excludePaths }), release };
+      return { snapshot: await openGitHead(gitdir, { excludePaths }), gitdir, release };
     } catch (error) {
       release();
       throw error;
     }
   }
   if (target.gitdir === undefined) throw new Error(`no git directory for ${target.source}`);
-  return { snapshot: await openGitHead(target.gitdir, { excludePaths }), release: () => {} };
+  return { snapshot: await openGitHead(target.gitdir, { excludePaths }), gitdir: target.gitdir, release: () => {} };
 }
 
 function errorMessage(error: unknown): string {
@@ -110,6 +115,7 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
   let filesScanned = 0;
   let bytesScanned = 0;
   let repoConfigText: string | undefined;
+  let historyScanned = false;
   const policy = options.policy ?? DEFAULT_POLICY;
   let opened: OpenedRepo | undefined;
   try {
@@ -135,16 +141,30 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       }
     }
     const configReasons: string[] = [];
+    if (options.history && opened.gitdir !== undefined && !snapshot.empty) {
+      const history = await scanHistory(opened.gitdir, findings, options.detection, options.excludePaths);
+      for (const finding of history.findings) {
+        findings.push(finding);
+        await events.emit('onFinding', target, finding);
+      }
+      notScanned.push(...history.notScanned);
+      filesScanned += history.filesScanned;
+      bytesScanned += history.bytesScanned;
+      historyScanned = history.complete;
+      configReasons.push(...history.reasons);
+    } else if (options.history && snapshot.empty) {
+      historyScanned = true; // no commits: no history to hold anything
+    }
     if (repoConfigText !== undefined && !policy.strict) {
       const { config, problem } = parseRepoConfig(repoConfigText);
       if (problem) configReasons.push(problem);
       applyRepoConfig(findings, config);
     }
     const empty = snapshot.empty ?? false;
-    const outcome = triage({ findings, notScanned, historyScanned: false, empty }, policy);
+    const outcome = triage({ findings, notScanned, historyScanned, empty }, policy);
     outcome.reasons.push(...configReasons);
     return {
-      repo: target, headCommit, ...outcome, historyScanned: false, findings, notScanned,
+      repo: target, headCommit, ...outcome, historyScanned, findings, notScanned,
       filesScanned, bytesScanned, durationMs: performance.now() - started, empty, extraReasons: configReasons,
     };
   } catch (error) {
@@ -174,14 +194,17 @@ export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; s
       await events.emit('onRepoStarted', target);
       const previous = await options.previous?.lookup(target.key);
       let result: RepoResult | undefined;
-      if (previous && !options.force && previous.headCommit !== null && previous.verdict !== 'error') {
+      // A history scan always fetches: HEAD standing still says nothing about the other refs.
+      if (previous && !options.force && !options.history && previous.headCommit !== null && previous.verdict !== 'error') {
         // A failed lookup just means a full fetch, which will say what is wrong.
         const head = await currentHead(target, options).catch(() => undefined);
         if (head === previous.headCommit) result = carryForward(target, previous, options.policy ?? DEFAULT_POLICY);
       }
       result ??= await scanRepo(target, options, events);
       if (previous && result.verdict !== 'error') {
-        result.changes = compareFindings(previous.findings, result.findings);
+        // A HEAD-only scan cannot see history: what the last scan found only there is not "fixed".
+        const comparable = result.historyScanned ? previous.findings : previous.findings.filter((f) => !f.inHistoryOnly);
+        result.changes = compareFindings(comparable, result.findings);
         const fixed = fixedReason(result.changes.fixed, result.historyScanned);
         if (fixed) result.reasons.push(fixed);
       }

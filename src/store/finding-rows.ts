@@ -16,10 +16,12 @@ export interface FindingRow {
   redacted: string;
   suppressed_by: string | null;
   suppressed_line: number | null;
+  commit_id: string | null;
+  in_history_only: number;
 }
 
 export const FINDING_COLUMNS =
-  'f.rule_id, f.title, f.category, f.severity, f.confidence, f.path, f.line, f.col, f.fingerprint, f.secret_hash, f.redacted, f.suppressed_by, f.suppressed_line';
+  'f.rule_id, f.title, f.category, f.severity, f.confidence, f.path, f.line, f.col, f.fingerprint, f.secret_hash, f.redacted, f.suppressed_by, f.suppressed_line, f.commit_id, f.in_history_only';
 
 export function findingFromRow(row: FindingRow): Finding {
   return {
@@ -27,5 +29,7 @@ export function findingFromRow(row: FindingRow): Finding {
     confidence: row.confidence as Confidence, path: row.path, line: row.line, column: row.col, fingerprint: row.fingerprint,
     secretHash: row.secret_hash, redacted: row.redacted,
     ...(row.suppressed_by !== null ? { suppressedBy: { marker: row.suppressed_by, line: row.suppressed_line ?? 0 } } : {}),
+    ...(row.commit_id !== null ? { commit: row.commit_id } : {}),
+    ...(row.in_history_only === 1 ? { inHistoryOnly: true } : {}),
   };
 }

@@ -168,9 +168,9 @@ export class ScanStore {
         await this.db.run(
           `INSERT INTO findings (scan_id, repo_id, fingerprint, secret_hash, rule_id, title, category, severity, confidence,
              path, line, col, redacted, commit_id, in_history_only, suppressed_by, suppressed_line)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [scanId, repoId, f.fingerprint, f.secretHash, f.ruleId, f.title, f.category, f.severity, f.confidence, f.path, f.line,
-            f.column, f.redacted, result.headCommit, f.suppressedBy?.marker ?? null, f.suppressedBy?.line ?? null],
+            f.column, f.redacted, f.commit ?? result.headCommit, f.inHistoryOnly ? 1 : 0, f.suppressedBy?.marker ?? null, f.suppressedBy?.line ?? null],
         );
       }
       for (const n of result.notScanned) {

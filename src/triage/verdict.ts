@@ -108,6 +108,33 @@ function describeTriaged(findings: Finding[], policy: TriagePolicy): string {
   return `${findings.length} finding${findings.length === 1 ? '' : 's'} triaged, not counted (${statuses}; ${listed}${more})`;
 }
 
+/**
+ * Findings only history holds, one reason per place they first appeared:
+ * "aws-access-key-id in history only (first seen in 1a2b3c4d5e6f config/prod.env): revoke it; rewrite history before keeping this repo public".
+ * Infrastructure and personal data cannot be revoked, only removed, so they get the second half alone.
+ */
+function describeHistoryOnly(findings: Finding[]): string[] {
+  const byPlace = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const place = `${f.commit ?? ''} ${f.path}`;
+    byPlace.set(place, [...(byPlace.get(place) ?? []), f]);
+  }
+  const places = [...byPlace.values()].sort((a, b) => CATEGORY_ORDER.indexOf(a[0]!.category) - CATEGORY_ORDER.indexOf(b[0]!.category));
+  const reasons = places.slice(0, MAX_LISTED).map((list) => {
+    const first = list[0]!;
+    const rules = [...new Set(list.map((f) => f.ruleId))];
+    const what = list.length === 1 ? first.ruleId : `${list.length} findings (${rules.join(', ')})`;
+    const revocable = list.some((f) => f.category === 'credential' || f.category === 'private-key');
+    const action = revocable ? 'revoke it; rewrite history before keeping this repo public' : 'rewrite history before keeping this repo public';
+    return `${what} in history only (first seen in ${(first.commit ?? 'unknown').slice(0, 12)} ${first.path}): ${action}`;
+  });
+  if (places.length > MAX_LISTED) {
+    const rest = places.slice(MAX_LISTED);
+    reasons.push(`and ${rest.reduce((n, l) => n + l.length, 0)} more findings in history only, in ${rest.length} more places: rewrite history before keeping this repo public`);
+  }
+  return reasons;
+}
+
 function byCategory(findings: readonly Finding[]): Map<Category, Finding[]> {
   const groups = new Map<Category, Finding[]>();
   for (const category of CATEGORY_ORDER) {
@@ -128,6 +155,11 @@ function notScannedReason(files: readonly NotScannedFile[]): string | undefined 
   return `not scanned: ${missing.length} file${missing.length === 1 ? '' : 's'} (${parts}: ${examples}${missing.length > MAX_LISTED ? ', ...' : ''})`;
 }
 
+/** The verdict as people read it: a keep-open that did not look at history says so. */
+export function verdictLabel(verdict: string, historyScanned: boolean): string {
+  return verdict === 'keep-open' && !historyScanned ? 'keep-open (HEAD only)' : verdict;
+}
+
 export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY): TriageOutcome {
   if (input.error !== undefined) {
     return { verdict: 'error', reasons: [`scan failed: ${input.error}`] };
@@ -142,10 +174,12 @@ export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY
   const counted = active.filter((f) => policy.reviewSeverities.has(f.severity));
   const uncounted = active.filter((f) => !policy.reviewSeverities.has(f.severity));
   const reasons: string[] = [];
-  for (const [category, findings] of byCategory(counted)) {
+  const countedAtHead = counted.filter((f) => !f.inHistoryOnly);
+  for (const [category, findings] of byCategory(countedAtHead)) {
     if (category === 'infrastructure') reasons.push(...describeMaps(findings));
     else reasons.push(describe(category, findings));
   }
+  reasons.push(...describeHistoryOnly(counted.filter((f) => f.inHistoryOnly)));
   for (const [category, findings] of byCategory(uncounted)) reasons.push(describe(category, findings, 'low severity, not counted: '));
   if (triaged.length > 0) reasons.push(describeTriaged(triaged, policy));
   if (suppressed.length > 0) reasons.push(describeSuppressed(suppressed));

@@ -74,7 +74,7 @@ describe('keepopen export', () => {
     expect(md).toMatch(/^# Keep-open shortlist/);
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Repository'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatch(/^\| patient-portal \| keep-open \| HEAD only: history not scanned \| `[0-9a-f]{12}` \|/);
+    expect(rows[0]).toMatch(/^\| patient-portal \| keep-open \(HEAD only\) \| HEAD only: history not scanned \| `[0-9a-f]{12}` \|/);
   });
 
   it('writes the JSON contract from the database', () => {

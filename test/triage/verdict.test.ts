@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/detect/rule-types.js';
-import { triage } from '../../src/triage/verdict.js';
+import { triage, verdictLabel } from '../../src/triage/verdict.js';
 
 function finding(partial: Partial<Finding>): Finding {
   return {
@@ -31,6 +31,31 @@ describe('triage', () => {
       verdict: 'review-needed',
       reasons: ['2 credentials (aws-access-key-id in infra/main.tf:12, github-token in .env:3)', '1 private key (pem-private-key in certs/a.key:1)'],
     });
+  });
+
+  it('tells findings only history holds by the commit and path that introduced them, and what to do', () => {
+    const commit = 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0';
+    const outcome = triage({
+      findings: [
+        finding({ path: 'deploy.env', line: 1, commit, inHistoryOnly: true }),
+        finding({ ruleId: 'nhs-number', category: 'personal-data', severity: 'medium', path: 'data/patients.csv', commit, inHistoryOnly: true }),
+        finding({ ruleId: 'private-ipv4-in-config', category: 'infrastructure', severity: 'low', path: 'net.md', commit, inHistoryOnly: true }),
+      ],
+      notScanned: [],
+      historyScanned: true,
+    });
+    expect(outcome.verdict).toBe('review-needed');
+    expect(outcome.reasons).toEqual([
+      'aws-access-key-id in history only (first seen in a1b2c3d4e5f6 deploy.env): revoke it; rewrite history before keeping this repo public',
+      'nhs-number in history only (first seen in a1b2c3d4e5f6 data/patients.csv): rewrite history before keeping this repo public',
+      'low severity, not counted: 1 infrastructure finding (private-ipv4-in-config in net.md:12)',
+    ]);
+  });
+
+  it('labels a keep-open that did not scan history', () => {
+    expect(verdictLabel('keep-open', false)).toBe('keep-open (HEAD only)');
+    expect(verdictLabel('keep-open', true)).toBe('keep-open');
+    expect(verdictLabel('review-needed', false)).toBe('review-needed');
   });
 
   it('lists at most three places, then counts the rest', () => {

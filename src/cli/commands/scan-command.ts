@@ -41,6 +41,8 @@ export interface RunOptions {
   workers: number;
   /** Fetch and scan even when HEAD has not moved since the last scan. */
   force: boolean;
+  /** Scan every branch's and tag's history too, not just HEAD. */
+  history: boolean;
   /** The central policy file (default: keepopen.config.* in the working folder). */
   config?: string;
 }
@@ -127,6 +129,7 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
       skipped,
       previous: { lookup: (key) => store.previousResult(key) },
       force: options.force,
+      history: options.history,
       remote: targets.some((t) => t.kind === 'git-remote')
         ? {
             fetch: { http: createGitHttpClient(options.timeout * 1000), ...(token ? { token } : {}), attempts: 3, backoffMs: 500 },

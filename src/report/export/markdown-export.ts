@@ -1,5 +1,6 @@
 import type { ExportSet } from '../../store/export-queries.js';
 import { triageCounts } from './triage-counts.js';
+import { verdictLabel } from '../../triage/verdict.js';
 
 // A shortlist to paste into a decision paper: a summary, then one table row per repo.
 
@@ -25,10 +26,10 @@ export function renderMarkdown(set: ExportSet, verdict?: string): string {
     const c = triageCounts(repo);
     const reasons = repo.reasons.length > 0 ? repo.reasons.map(escape).join('<br>') : '';
     lines.push(
-      `| ${escape(repo.name)} | ${repo.verdict} | ${reasons} | ${repo.headCommit ? `\`${repo.headCommit.slice(0, 12)}\`` : ''} | ${repo.scannedAt} | ` +
+      `| ${escape(repo.name)} | ${verdictLabel(repo.verdict, repo.historyScanned)} | ${reasons} | ${repo.headCommit ? `\`${repo.headCommit.slice(0, 12)}\`` : ''} | ${repo.scannedAt} | ` +
         `${c.open} / ${c.falsePositive + c.acceptedRisk + c.revoked} / ${c.suppressed} |`,
     );
   }
-  lines.push('', 'A keep-open verdict scanned HEAD only unless the reasons say history was scanned: a secret removed at HEAD may still be in history.');
+  lines.push('', 'A keep-open (HEAD only) verdict did not scan history: a secret removed at HEAD may still be in it (scan with --history).');
   return lines.join('\n') + '\n';
 }
