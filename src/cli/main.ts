@@ -8,6 +8,7 @@ import { packageRoot } from '../package-root.js';
 import { StoreError } from '../store/sqlite.js';
 import { UsageError } from '../usage-error.js';
 import { exportCommand, type ExportOptions } from './commands/export-command.js';
+import { mergeCommand, type MergeOptions } from './commands/merge-command.js';
 import { recheckCommand, type RecheckOptions } from './commands/recheck-command.js';
 import { rulesListCommand, rulesTestCommand } from './commands/rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './commands/scan-command.js';
@@ -78,6 +79,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--repos <file>', 'a file with one owner/name or https clone URL a line (repeatable)', collect, [])
     .option('--include-forks', 'also scan forks (skipped by default)', false)
     .option('--include-archived', 'also scan archived repos (skipped by default)', false)
+    .option('--shard <i/n>', 'scan only part I of N of the repo list (by a hash of each repo; merge the databases with keepopen merge)')
     .action(async (paths: string[], options: ScanCommandOptions) => {
       setExit(await scanCommand(paths, options, ['keepopen', ...process.argv.slice(2)].join(' ')));
     });
@@ -98,6 +100,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--verdict <verdict>', 'only repos with this verdict').choices(['keep-open', 'review-needed', 'error']))
     .option('--output <file>', 'write to FILE instead of stdout')
     .action(async (options: ExportOptions) => setExit(await exportCommand(options)));
+
+  program
+    .command('merge')
+    .description('merge databases (from --shard runs, or separate scans) into one: scans, repos, findings and triage, without duplicates')
+    .argument('<out>', 'the database to merge into (created when missing)')
+    .argument('<in...>', 'databases to merge from')
+    .option('--config <file>', 'policy file, for re-triage under merged decisions (default: keepopen.config.* in the working folder)')
+    .option('--quiet', 'print nothing but errors', false)
+    .action(async (output: string, inputs: string[], options: MergeOptions) => setExit(await mergeCommand(output, inputs, options)));
 
   program
     .command('triage')

@@ -11,6 +11,7 @@ import type { ScanReporter } from '../../scan/events.js';
 import type { RepoTarget, SkippedRepo } from '../../scan/repo-target.js';
 import { runScan } from '../../scan/run-scan.js';
 import { resolveSources } from '../../sources/resolve-sources.js';
+import { inShard, parseShard } from '../../sources/shard.js';
 import { ScanStore } from '../../store/scan-store.js';
 import { triageDecisions } from '../../store/triage-store.js';
 import { DEFAULT_POLICY } from '../../triage/verdict.js';
@@ -52,12 +53,15 @@ export interface ScanCommandOptions extends RunOptions {
   repos: string[];
   includeForks: boolean;
   includeArchived: boolean;
+  /** I/N: scan only this deterministic part of the repo list. */
+  shard?: string;
 }
 
 const githubToken = () => process.env.GITHUB_TOKEN || undefined;
 
 /** `keepopen scan PATH... --org --repos`: returns the process exit code. */
 export async function scanCommand(paths: string[], options: ScanCommandOptions, command: string): Promise<number> {
+  const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
   const policy = loadPolicyConfig(options.config);
   // A broken rule file is a usage error before anything is fetched.
   loadRules([...options.rules, ...policy.ruleFolders], configRuleSpecs(policy));
@@ -84,6 +88,13 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
   }
   // Some sources failed but others gave repos: the scan goes on, the problems are shown (even with --quiet).
   for (const problem of sources.problems) process.stderr.write(`keepopen: ${problem}\n`);
+  if (shard) {
+    const targets = sources.targets.filter((t) => inShard(t.key, shard));
+    const skipped = sources.skipped.filter((s) => inShard(s.key, shard));
+    if (!options.quiet) process.stderr.write(`keepopen: shard ${shard.index}/${shard.count}: ${targets.length} of ${sources.targets.length} repos\n`);
+    // An empty shard is a finished shard (a small org split many ways), not an error.
+    return runAndReport(targets, skipped, options, command);
+  }
   return runAndReport(sources.targets, sources.skipped, options, command);
 }
 
