@@ -60,6 +60,7 @@ function withRunOptions(command: Command): Command {
     .option('--workers <n>', 'detection threads (0: detect in the main thread)', nonNegativeInt, Math.max(1, availableParallelism()))
     .option('--timeout <seconds>', 'abandon a network request after this long without data', positiveInt, 60)
     .option('--force', 'fetch and scan even repos whose HEAD has not moved since the last scan', false)
+    .option('--no-resume', 'start a new scan even when the same command was interrupted (default: resume it)')
     .option('--history', 'also scan the history of every branch and tag (each unique blob once; full clones)', false)
     .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)');
 }

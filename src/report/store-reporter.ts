@@ -1,9 +1,10 @@
-import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
+import type { RepoResult, ScanInfo, ScanReporter, ScanSummary } from '../scan/events.js';
 import type { RepoTarget, SkippedRepo } from '../scan/repo-target.js';
 import type { ScanStore } from '../store/scan-store.js';
 
 // Writes the event stream into the database: the scan when it starts, each repo's
-// whole result in one transaction when it ends, the scan's end last.
+// whole result in one transaction when it ends, the scan's end last. An interrupted
+// scan is left unfinished, so running the same command again resumes it.
 
 export class StoreReporter implements ScanReporter {
   private scanId: string | undefined;
@@ -11,7 +12,8 @@ export class StoreReporter implements ScanReporter {
 
   async onScanStart(scan: ScanInfo): Promise<void> {
     this.scanId = scan.id;
-    await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command });
+    if (scan.resumed) await this.store.claimScan(scan.id);
+    else await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command, ...(scan.resumeKey ? { resumeKey: scan.resumeKey } : {}) });
   }
   async onRepoSkipped(repo: SkippedRepo): Promise<void> {
     if (!this.scanId) throw new Error('skipped repo before the scan started');
@@ -23,12 +25,14 @@ export class StoreReporter implements ScanReporter {
   onRepoFailed(result: RepoResult): Promise<void> {
     return this.record(result);
   }
-  async onScanEnd(scan: ScanInfo): Promise<void> {
+  async onScanEnd(scan: ScanInfo, summary: ScanSummary): Promise<void> {
+    if (summary.interrupted) return;
     await this.store.finishScan(scan.id, scan.finishedAt ?? new Date().toISOString());
   }
 
   private async record(result: RepoResult): Promise<void> {
     if (!this.scanId) throw new Error('repo result before the scan started');
+    if (result.alreadyRecorded) return;
     await this.store.recordRepoScan(
       this.scanId,
       repoRecord(result.repo),

@@ -13,6 +13,10 @@ export interface ScanInfo {
   finishedAt?: string;
   /** The command line that started it (without secrets), for the record. */
   command: string;
+  /** What the scan covers (repos and result-changing options), so an interrupted run can be found and resumed. */
+  resumeKey?: string;
+  /** Set when this run resumes an interrupted scan (same id; repos already recorded are not scanned again). */
+  resumed?: boolean;
 }
 
 export interface RepoResult {
@@ -35,6 +39,8 @@ export interface RepoResult {
   unchangedSince?: string;
   /** Against the repo's last recorded result, when there was one. */
   changes?: RepoChanges;
+  /** Recorded by the interrupted run this one resumes: reported again, not scanned or written again. */
+  alreadyRecorded?: boolean;
 }
 
 export interface ScanSummary {
@@ -46,6 +52,10 @@ export interface ScanSummary {
   reviewNeeded: number;
   error: number;
   findings: number;
+  /** Repos whose results came from the interrupted run this one resumed. */
+  resumed?: number;
+  /** Stopped early (SIGINT): the repos in hand were finished and written; the rest were not started. */
+  interrupted?: boolean;
 }
 
 type Awaitable = void | Promise<void>;

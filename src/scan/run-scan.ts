@@ -31,6 +31,8 @@ export interface ScanOptions {
   /** Globs of paths not read at all. */
   excludePaths: string[];
   command: string;
+  /** See ScanInfo.resumeKey. */
+  resumeKey?: string;
   /** Repos a source listed but that are not scanned (forks, archived): reported, not scanned. */
   skipped?: SkippedRepo[];
   /** For remote repos: how to fetch, where clones go, and whether they stay after the scan. */
@@ -41,6 +43,10 @@ export interface ScanOptions {
   force?: boolean;
   /** Also scan every blob of every ref's history (git repos), once each. */
   history?: boolean;
+  /** Continue an interrupted scan: its id, and the results it recorded (by repo key), which are reported, not rescanned. */
+  resume?: { id: string; startedAt: string; recorded: ReadonlyMap<string, Omit<RepoResult, 'repo'>> };
+  /** Aborted (SIGINT): no new repo is started; the ones in hand finish and are reported. */
+  signal?: AbortSignal;
 }
 
 export interface PreviousResults {
@@ -180,45 +186,84 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
   }
 }
 
+function count(summary: ScanSummary, result: RepoResult): void {
+  summary.repos++;
+  if (result.unchangedSince) summary.unchanged++;
+  summary.findings += result.findings.length;
+  if (result.verdict === 'keep-open') summary.keepOpen++;
+  else if (result.verdict === 'review-needed') summary.reviewNeeded++;
+  else summary.error++;
+}
+
 export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; summary: ScanSummary }> {
   const events = new ScanEventStream(options.reporters);
-  const scan: ScanInfo = { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command };
+  const { resume, signal } = options;
+  const scan: ScanInfo = resume
+    ? { id: resume.id, startedAt: resume.startedAt, command: options.command, resumed: true }
+    : { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command, ...(options.resumeKey ? { resumeKey: options.resumeKey } : {}) };
   const summary: ScanSummary = { repos: 0, skipped: options.skipped?.length ?? 0, unchanged: 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
   await events.emit('onScanStart', scan);
   for (const skipped of options.skipped ?? []) await events.emit('onRepoSkipped', skipped);
   for (const target of options.targets) await events.emit('onRepoQueued', target);
 
+  // What the interrupted run finished is reported again as it was recorded, not rescanned.
+  const pending: RepoTarget[] = [];
+  for (const target of options.targets) {
+    const recorded = resume?.recorded.get(target.key);
+    if (!recorded) {
+      pending.push(target);
+      continue;
+    }
+    const result: RepoResult = { ...recorded, repo: target, alreadyRecorded: true };
+    count(summary, result);
+    await events.emit(result.verdict === 'error' ? 'onRepoFailed' : 'onRepoFinished', result);
+  }
+  if (resume) summary.resumed = summary.repos;
+
+  // A reporter that cannot record (the database's disk is full) stops the scan: nothing
+  // more is started, the repos in hand finish, and the failure is thrown at the end.
+  // SIGINT (the signal) stops the scan the same way, without the failure.
+  let fatal: { error: unknown } | undefined;
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
-  const jobs = options.targets.map((target) =>
-    queue.add(async () => {
-      await events.emit('onRepoStarted', target);
-      const previous = await options.previous?.lookup(target.key);
-      let result: RepoResult | undefined;
-      // A history scan always fetches: HEAD standing still says nothing about the other refs.
-      if (previous && !options.force && !options.history && previous.headCommit !== null && previous.verdict !== 'error') {
-        // A failed lookup just means a full fetch, which will say what is wrong.
-        const head = await currentHead(target, options).catch(() => undefined);
-        if (head === previous.headCommit) result = carryForward(target, previous, options.policy ?? DEFAULT_POLICY);
-      }
-      result ??= await scanRepo(target, options, events);
-      if (previous && result.verdict !== 'error') {
-        // A HEAD-only scan cannot see history: what the last scan found only there is not "fixed".
-        const comparable = result.historyScanned ? previous.findings : previous.findings.filter((f) => !f.inHistoryOnly);
-        result.changes = compareFindings(comparable, result.findings);
-        const fixed = fixedReason(result.changes.fixed, result.historyScanned);
-        if (fixed) result.reasons.push(fixed);
-      }
-      summary.repos++;
-      if (result.unchangedSince) summary.unchanged++;
-      summary.findings += result.findings.length;
-      if (result.verdict === 'keep-open') summary.keepOpen++;
-      else if (result.verdict === 'review-needed') summary.reviewNeeded++;
-      else summary.error++;
-      await events.emit(result.verdict === 'error' ? 'onRepoFailed' : 'onRepoFinished', result);
-    }),
+  await Promise.all(
+    pending.map((target) =>
+      queue.add(async () => {
+        if (fatal || signal?.aborted) return;
+        try {
+          count(summary, await scanAndReport(target, options, events));
+        } catch (error) {
+          fatal ??= { error };
+        }
+      }),
+    ),
   );
-  await Promise.all(jobs);
-  scan.finishedAt = new Date().toISOString();
+  if (fatal) throw fatal.error;
+  // An interrupted scan stays unfinished in the record, so the same command resumes it.
+  if (summary.repos < options.targets.length) summary.interrupted = true;
+  else scan.finishedAt = new Date().toISOString();
   await events.emit('onScanEnd', scan, summary);
   return { scan, summary };
+}
+
+/** One repo: carried forward when HEAD has not moved, else scanned; compared with its last result; reported. */
+async function scanAndReport(target: RepoTarget, options: ScanOptions, events: ScanEventStream): Promise<RepoResult> {
+  await events.emit('onRepoStarted', target);
+  const previous = await options.previous?.lookup(target.key);
+  let result: RepoResult | undefined;
+  // A history scan always fetches: HEAD standing still says nothing about the other refs.
+  if (previous && !options.force && !options.history && previous.headCommit !== null && previous.verdict !== 'error') {
+    // A failed lookup just means a full fetch, which will say what is wrong.
+    const head = await currentHead(target, options).catch(() => undefined);
+    if (head === previous.headCommit) result = carryForward(target, previous, options.policy ?? DEFAULT_POLICY);
+  }
+  result ??= await scanRepo(target, options, events);
+  if (previous && result.verdict !== 'error') {
+    // A HEAD-only scan cannot see history: what the last scan found only there is not "fixed".
+    const comparable = result.historyScanned ? previous.findings : previous.findings.filter((f) => !f.inHistoryOnly);
+    result.changes = compareFindings(comparable, result.findings);
+    const fixed = fixedReason(result.changes.fixed, result.historyScanned);
+    if (fixed) result.reasons.push(fixed);
+  }
+  await events.emit(result.verdict === 'error' ? 'onRepoFailed' : 'onRepoFinished', result);
+  return result;
 }

@@ -128,6 +128,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE repo_scans ADD COLUMN carried_from_scan TEXT;
   CREATE INDEX repo_scans_by_repo ON repo_scans(repo_id);
   `,
+  // 5: which process runs a scan (pid and host) and what it scans (a digest of its repos
+  // and the options that change results), so an interrupted scan (finished_at still NULL,
+  // its process gone) is resumed by running the same scan again.
+  `
+  ALTER TABLE scans ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE scans ADD COLUMN owner_host TEXT;
+  ALTER TABLE scans ADD COLUMN resume_key TEXT;
+  CREATE INDEX scans_by_resume_key ON scans(resume_key);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -138,6 +147,7 @@ export async function migrate(db: SqliteDatabase): Promise<void> {
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
     await db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   } catch (error) {
+    if (error instanceof StoreError) throw error; // already says what is wrong with the file
     throw new StoreError(`${db.path} is not a usable keepopen database (${(error as Error).message}); give another --db path or move this file aside`);
   }
   const row = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM schema_version');

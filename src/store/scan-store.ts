@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Finding } from '../detect/rule-types.js';
 import type { RemoteRepoMetadata } from '../scan/repo-target.js';
 import type { PreviousResult, RepoChanges } from '../triage/compare-scans.js';
@@ -13,6 +14,8 @@ export interface ScanRecord {
   startedAt: string;
   finishedAt?: string;
   command: string;
+  /** What the scan covers (its repos and result-changing options), to find it again for a resume. */
+  resumeKey?: string;
 }
 
 export interface RepoRecord {
@@ -42,6 +45,18 @@ export interface RepoScanRecord {
   carriedFrom?: string;
   /** Against the repo's previous result: what was fixed, moved, is new or still present. */
   changes?: RepoChanges;
+}
+
+/** A repo result as recorded, without its changes (enough to report it again). */
+export type RecordedResult = Omit<RepoScanRecord, 'changes'>;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }
 
 export interface StoredRepoScan {
@@ -85,10 +100,64 @@ export class ScanStore {
     return new ScanStore(db);
   }
 
+  /** Records a new scan, owned by this process. */
   async startScan(scan: ScanRecord): Promise<void> {
     await this.db.transaction(async () => {
-      await this.db.run('INSERT INTO scans (id, started_at, command) VALUES (?, ?, ?)', [scan.id, scan.startedAt, scan.command]);
+      await this.db.run('INSERT INTO scans (id, started_at, command, owner_pid, owner_host, resume_key) VALUES (?, ?, ?, ?, ?, ?)', [
+        scan.id, scan.startedAt, scan.command, process.pid, hostname(), scan.resumeKey ?? null,
+      ]);
     });
+  }
+
+  /** Takes over an interrupted scan to resume it. */
+  async claimScan(scanId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run('UPDATE scans SET owner_pid = ?, owner_host = ? WHERE id = ?', [process.pid, hostname(), scanId]);
+    });
+  }
+
+  /**
+   * The latest scan of the same repos and options that never finished and whose process
+   * is gone (killed, crashed, interrupted): running the same scan again resumes it. A
+   * scan whose process still runs on this host is someone else's, never resumed.
+   */
+  async resumableScan(resumeKey: string): Promise<ScanRecord | undefined> {
+    const row = await this.db.get<{ id: string; started_at: string; finished_at: string | null; command: string; owner_pid: number | null; owner_host: string | null }>(
+      'SELECT id, started_at, finished_at, command, owner_pid, owner_host FROM scans WHERE resume_key = ? ORDER BY started_at DESC LIMIT 1',
+      [resumeKey],
+    );
+    if (!row || row.finished_at !== null) return undefined;
+    if (row.owner_pid !== null && (row.owner_host !== hostname() || processAlive(row.owner_pid))) return undefined;
+    return { id: row.id, startedAt: row.started_at, command: row.command, resumeKey };
+  }
+
+  /** The repo results already recorded for a scan, by repo key (for a resumed scan). */
+  async recordedResults(scanId: string): Promise<Map<string, RecordedResult>> {
+    const rows = await this.db.all<{
+      repo_id: number; key: string; head_commit: string | null; verdict: string; reasons: string; history_scanned: number; files_scanned: number;
+      bytes_scanned: number; duration_ms: number; error: string | null; empty: number; extra_reasons: string; carried_from_scan: string | null;
+    }>(
+      `SELECT rs.repo_id, r.key, rs.head_commit, rs.verdict, rs.reasons, rs.history_scanned, rs.files_scanned, rs.bytes_scanned, rs.duration_ms,
+              rs.error, rs.empty, rs.extra_reasons, rs.carried_from_scan
+         FROM repo_scans rs JOIN repos r ON r.id = rs.repo_id WHERE rs.scan_id = ?`,
+      [scanId],
+    );
+    const results = new Map<string, RecordedResult>();
+    for (const row of rows) {
+      const findings = (await this.db.all<FindingRow & Record<string, unknown>>(
+        `SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.scan_id = ? AND f.repo_id = ? ORDER BY f.id`,
+        [scanId, row.repo_id],
+      )).map(findingFromRow);
+      const notScanned = await this.db.all<{ path: string; reason: string }>('SELECT path, reason FROM not_scanned WHERE scan_id = ? AND repo_id = ?', [scanId, row.repo_id]);
+      results.set(row.key, {
+        headCommit: row.head_commit, verdict: row.verdict, reasons: JSON.parse(row.reasons) as string[], historyScanned: row.history_scanned === 1,
+        filesScanned: row.files_scanned, bytesScanned: row.bytes_scanned, durationMs: row.duration_ms,
+        ...(row.error !== null ? { error: row.error } : {}),
+        findings, notScanned, empty: row.empty === 1, extraReasons: JSON.parse(row.extra_reasons) as string[],
+        ...(row.carried_from_scan !== null ? { carriedFrom: row.carried_from_scan } : {}),
+      });
+    }
+    return results;
   }
 
   async finishScan(scanId: string, finishedAt: string): Promise<void> {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSecrets, makeBareRepoFast } from '../../fixtures/build-fixture-repos.mjs';
-import { ScanStore } from '../../src/store/scan-store.js';
 import { shardOf } from '../../src/sources/shard.js';
+import { dbSnapshot } from '../helpers/db-snapshot.js';
 import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
 import { startGitHubApiServer, type FakeRepo, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
@@ -42,32 +42,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-interface Snapshot {
-  repos: { key: string; verdict: string; reasons: string; head_commit: string | null }[];
-  findings: { key: string; fingerprint: string; path: string; line: number; rule_id: string }[];
-  skipped: { key: string; reason: string }[];
-}
-
-/** Each repo's latest result and its findings: what users see. */
-async function snapshot(db: string): Promise<Snapshot> {
-  const store = await ScanStore.open(db);
-  try {
-    const latest = `SELECT rs.* FROM repo_scans rs WHERE rs.scan_id = (SELECT rs2.scan_id FROM repo_scans rs2 JOIN scans s ON s.id = rs2.scan_id
-                     WHERE rs2.repo_id = rs.repo_id ORDER BY s.started_at DESC LIMIT 1)`;
-    const repos = await store.db.all<Snapshot['repos'][number]>(
-      `SELECT r.key, l.verdict, l.reasons, l.head_commit FROM (${latest}) l JOIN repos r ON r.id = l.repo_id ORDER BY r.key`,
-    );
-    const findings = await store.db.all<Snapshot['findings'][number]>(
-      `SELECT r.key, f.fingerprint, f.path, f.line, f.rule_id FROM (${latest}) l JOIN findings f ON f.scan_id = l.scan_id AND f.repo_id = l.repo_id
-         JOIN repos r ON r.id = l.repo_id ORDER BY r.key, f.path, f.line, f.fingerprint`,
-    );
-    const skipped = await store.db.all<Snapshot['skipped'][number]>('SELECT r.key, k.reason FROM skipped_repos k JOIN repos r ON r.id = k.repo_id ORDER BY r.key');
-    return { repos, findings, skipped };
-  } finally {
-    await store.close();
-  }
-}
-
 const scanArgs = (db: string, cache: string) => ['scan', '--org', ORG, '--db', db, '--cache-dir', cache, '--format', 'json', '--quiet', '--workers', '0', '--concurrency', '4'];
 const env = () => ({ GITHUB_API_URL: api.url, GITHUB_TOKEN: TOKEN });
 
@@ -92,22 +66,22 @@ describe('keepopen scan --shard I/N and keepopen merge', () => {
     const merge = runCli(['merge', merged, ...shards]);
     expect(merge.status).toBe(0);
     expect(merge.stderr).toMatch(/merged 4 databases into .*merged\.db: 4 scans, 39 repo results, \d+ findings, 0 triage decisions added/);
-    const expected = await snapshot(single);
+    const expected = await dbSnapshot(single);
     expect(expected.findings.length).toBeGreaterThan(10);
     expect(expected.skipped).toHaveLength(1);
-    expect(await snapshot(merged)).toEqual(expected);
+    expect(await dbSnapshot(merged)).toEqual(expected);
 
     // Merging the same shards again adds nothing.
     const again = runCli(['merge', merged, ...shards]);
     expect(again.stderr).toMatch(/0 scans, 0 repo results, 0 findings, 0 triage decisions added/);
-    expect(await snapshot(merged)).toEqual(expected);
+    expect(await dbSnapshot(merged)).toEqual(expected);
 
     // A decision made in one shard's database re-triages the merged result.
     const leaky = expected.findings.find((f) => f.rule_id === 'aws-access-key-id')!;
     const owner = shards.find((_, i) => perShard[i]!.some((name) => leaky.key.endsWith(name.toLowerCase())))!;
     expect(runCli(['triage', leaky.fingerprint, '--status', 'false-positive', '--note', 'test key', '--who', 'tester', '--db', owner]).status).toBe(0);
     expect(runCli(['merge', merged, owner, '--quiet']).status).toBe(0);
-    const after = await snapshot(merged);
+    const after = await dbSnapshot(merged);
     const repo = after.repos.find((r) => r.key === leaky.key)!;
     expect(repo.reasons).toMatch(/triaged, not counted \(false-positive: 1/);
   }, 240_000);

@@ -41,8 +41,8 @@ describe('browser app', () => {
     expect(existsSync(file)).toBe(true);
     const markdown = readFileSync(file, 'utf8');
     expect(markdown).toMatch(/^# Keep-open shortlist\n\n2 repositories \(2 keep-open\)/);
-    expect(markdown).toContain('| network-docs | keep-open |');
-    expect(markdown).toContain('| portal | keep-open |');
+    expect(markdown).toContain('| network-docs | keep-open (HEAD only) |');
+    expect(markdown).toContain('| portal | keep-open (HEAD only) |');
     expect(markdown).not.toContain('billing-api');
   });
 

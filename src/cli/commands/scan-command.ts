@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Detector, DEFAULT_VENDORED_GLOBS } from '../../detect/detector.js';
 import { defaultCacheDir, prepareCacheDir } from '../../fetch/clone-cache.js';
@@ -7,14 +8,14 @@ import { StoreReporter } from '../../report/store-reporter.js';
 import { TableReporter } from '../../report/table-report.js';
 import { loadRules } from '../../rules/load-rule-dirs.js';
 import { inProcessEngine, WorkerPoolEngine, type DetectionEngine } from '../../scan/detection-engine.js';
-import type { ScanReporter } from '../../scan/events.js';
+import type { RepoResult, ScanReporter } from '../../scan/events.js';
 import type { RepoTarget, SkippedRepo } from '../../scan/repo-target.js';
-import { runScan } from '../../scan/run-scan.js';
+import { runScan, type ScanOptions } from '../../scan/run-scan.js';
 import { resolveSources } from '../../sources/resolve-sources.js';
 import { inShard, parseShard } from '../../sources/shard.js';
 import { ScanStore } from '../../store/scan-store.js';
 import { triageDecisions } from '../../store/triage-store.js';
-import { DEFAULT_POLICY } from '../../triage/verdict.js';
+import { DEFAULT_POLICY, type Verdict } from '../../triage/verdict.js';
 import { loadPolicyConfig, organisationHostnameRule, type PolicyConfig } from '../../config/policy-config.js';
 import type { RuleSpec } from '../../detect/rule-types.js';
 import { chooseProgressReporter } from '../../ui/progress/choose-progress-reporter.js';
@@ -46,6 +47,8 @@ export interface RunOptions {
   history: boolean;
   /** The central policy file (default: keepopen.config.* in the working folder). */
   config?: string;
+  /** false with --no-resume: start afresh even when the same command was interrupted. */
+  resume?: boolean;
 }
 
 export interface ScanCommandOptions extends RunOptions {
@@ -105,6 +108,44 @@ function configRuleSpecs(policy: PolicyConfig): RuleSpec[] {
   return rule ? [rule] : [];
 }
 
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * What a scan covers, as a digest: its repos and the options that change results. Output
+ * options (--format, --quiet, --output) are left out: they do not change what is recorded.
+ */
+function resumeKeyOf(targets: readonly RepoTarget[], options: RunOptions): string {
+  const identity = {
+    repos: targets.map((t) => t.key).sort(),
+    history: options.history, strict: options.strict, exclude: options.exclude, includeVendored: options.includeVendored,
+    rules: options.rules, config: options.config ?? null, force: options.force,
+  };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/** The interrupted scan of the same repos and options, if there is one to resume, with what it recorded. */
+async function resumeOf(store: ScanStore, resumeKey: string, total: number, quiet: boolean): Promise<ScanOptions['resume']> {
+  const scan = await store.resumableScan(resumeKey);
+  if (!scan) return undefined;
+  const recorded = new Map<string, Omit<RepoResult, 'repo'>>();
+  for (const [key, r] of await store.recordedResults(scan.id)) {
+    recorded.set(key, {
+      headCommit: r.headCommit, verdict: r.verdict as Verdict, reasons: r.reasons, historyScanned: r.historyScanned, findings: r.findings,
+      notScanned: r.notScanned, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned, durationMs: r.durationMs,
+      empty: r.empty ?? false, extraReasons: r.extraReasons ?? [],
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.carriedFrom !== undefined ? { unchangedSince: r.carriedFrom } : {}),
+    });
+  }
+  if (!quiet) {
+    process.stderr.write(
+      `keepopen: resuming the interrupted scan ${scan.id.slice(0, 8)} of ${scan.startedAt}: ${recorded.size} of ${total} repos already done (--no-resume to start afresh)\n`,
+    );
+  }
+  return { id: scan.id, startedAt: scan.startedAt, recorded };
+}
+
 export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[], options: RunOptions, command: string): Promise<number> {
   const config = loadPolicyConfig(options.config);
   const ruleDirs = [...options.rules, ...config.ruleFolders];
@@ -114,6 +155,16 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
   // Progress goes to stderr: the live view on a terminal, plain lines otherwise, only failures with --quiet.
   const progress = await chooseProgressReporter({ quiet: options.quiet, progress: options.progress ?? true, stream: process.stderr });
   const store = await ScanStore.open(options.db);
+  const resumeKey = resumeKeyOf(targets, options);
+  const resume = options.resume === false ? undefined : await resumeOf(store, resumeKey, targets.length, options.quiet);
+  // Ctrl-C: no new repo is started; the ones in hand finish and are written; the scan stays resumable.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: stop now (each repo is written atomically)
+    process.stderr.write('\nkeepopen: interrupted: finishing the repos in hand (Ctrl-C again to stop at once)\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...config.excludePaths, ...options.exclude];
   // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
   const detection: DetectionEngine =
@@ -137,10 +188,13 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
       concurrency: options.concurrency,
       excludePaths,
       command,
+      resumeKey,
       skipped,
       previous: { lookup: (key) => store.previousResult(key) },
       force: options.force,
       history: options.history,
+      signal: interrupt.signal,
+      ...(resume ? { resume } : {}),
       remote: targets.some((t) => t.kind === 'git-remote')
         ? {
             fetch: { http: createGitHttpClient(options.timeout * 1000), ...(token ? { token } : {}), attempts: 3, backoffMs: 500 },
@@ -152,8 +206,13 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
     const rendered = output.render();
     if (options.output) writeFileSync(options.output, rendered);
     else process.stdout.write(rendered);
+    if (summary.interrupted) {
+      process.stderr.write(`keepopen: interrupted after ${summary.repos} of ${targets.length} repos; run the same command again to resume\n`);
+      return EXIT_INTERRUPTED;
+    }
     return options.failOnReview && summary.reviewNeeded + summary.error > 0 ? 1 : 0;
   } finally {
+    process.off('SIGINT', onSigint);
     progress.stop?.(); // a scan that threw never reached onScanEnd: give the terminal back
     await detection.close();
     await store.close();
