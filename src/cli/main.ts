@@ -71,7 +71,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(version())
     .option('--debug', 'show stack traces on errors')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`keepopen: ${text.replace(/^error: /, '')}`) });
+    // One line, always: commander's "(Did you mean ...?)" hint joins the message.
+    .configureOutput({ outputError: (text, write) => write(`keepopen: ${text.replace(/^error: /, '').trimEnd().replace(/\n+/g, ' ')}\n`) });
 
   withRunOptions(program.command('scan'))
     .description('scan git repos (work trees or bare mirrors) or folders of repos, and give each a verdict')

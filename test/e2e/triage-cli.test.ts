@@ -45,6 +45,6 @@ describe('keepopen triage (built CLI, real database)', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr.trim()).toBe(`keepopen: no finding with fingerprint deadbeef in ${db}: copy it from the report or --format json`);
     const badStatus = runCli(['triage', 'deadbeef', '--status', 'ignore', '--db', db]);
-    expect(badStatus.stderr.trim()).toBe('keepopen: --status must be one of open, false-positive, accepted-risk, revoked');
+    expect(badStatus.stderr.trim()).toBe('keepopen: --status ignore is not a triage status: use one of open, false-positive, accepted-risk, revoked');
   });
 });

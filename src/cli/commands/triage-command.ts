@@ -75,7 +75,8 @@ export async function triageCommand(fingerprint: string | undefined, options: Tr
     }
     if (!fingerprint) throw new UsageError('give a finding FINGERPRINT (from the report or JSON), or --export/--import FILE');
     if (!options.status || !(TRIAGE_STATUSES as readonly string[]).includes(options.status)) {
-      throw new UsageError(`--status must be one of ${TRIAGE_STATUSES.join(', ')}`);
+      const given = options.status ? `--status ${options.status} is not a triage status` : 'give --status';
+      throw new UsageError(`${given}: use one of ${TRIAGE_STATUSES.join(', ')}`);
     }
     const matches = await resolveFingerprint(store.db, fingerprint);
     if (matches.length === 0) throw new UsageError(`no finding with fingerprint ${fingerprint} in ${options.db}: copy it from the report or --format json`);
