@@ -63,3 +63,16 @@ function childCpuSeconds(): number {
   childTotal = now;
   return delta;
 }
+
+/** Runs any command as a child, discarding its output but counting it: wall and CPU seconds. */
+export function measureCommand(command: string, args: string[], cwd?: string): Promise<{ wallSeconds: number; cpuSeconds: number; stdoutBytes: number; status: number | null }> {
+  childCpuSeconds(); // start the count here
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdoutBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ wallSeconds: (performance.now() - started) / 1000, cpuSeconds: childCpuSeconds(), stdoutBytes, status }));
+  });
+}

@@ -1,5 +1,5 @@
 import type { Finding } from '../detect/rule-types.js';
-import { historyOnlyBlobs, indexHistory } from '../fetch/git-history-reader.js';
+import { historyOnlyBlobs, indexHistory, type HistoryIndex } from '../fetch/git-history-reader.js';
 import type { NotScannedFile } from '../triage/verdict.js';
 import type { DetectionEngine } from './detection-engine.js';
 
@@ -28,6 +28,19 @@ export async function scanHistory(
   excludePaths: string[],
 ): Promise<HistoryScanResult> {
   const index = await indexHistory(gitdir);
+  try {
+    return await scanIndexedHistory(index, headFindings, detection, excludePaths);
+  } finally {
+    index.store.close();
+  }
+}
+
+async function scanIndexedHistory(
+  index: HistoryIndex,
+  headFindings: Finding[],
+  detection: DetectionEngine,
+  excludePaths: string[],
+): Promise<HistoryScanResult> {
   // HEAD's findings learn the commit that introduced their blob.
   for (const f of headFindings) {
     const oid = index.headBlobs.get(f.path);
@@ -41,7 +54,7 @@ export async function scanHistory(
   const notScanned: NotScannedFile[] = [];
   let filesScanned = 0;
   let bytesScanned = 0;
-  for await (const entry of historyOnlyBlobs(gitdir, index, { excludePaths })) {
+  for await (const entry of historyOnlyBlobs(index, { excludePaths })) {
     if (entry.type === 'not-scanned') {
       if (entry.reason !== 'excluded-path') notScanned.push({ path: `${entry.path} (history, ${entry.commit.slice(0, 12)})`, reason: entry.reason });
       continue;
