@@ -9,8 +9,8 @@ import type { SqliteDatabase } from './sqlite.js';
 /** The latest result of every repo: one row per repo, from its newest scan (a window, so it stays one pass for thousands of repos). */
 const LATEST = `
   latest AS (
-    SELECT repo_id, scan_id, verdict, reasons, head_commit, finished_at, error FROM (
-      SELECT rs.repo_id, rs.scan_id, rs.verdict, rs.reasons, rs.head_commit, rs.finished_at, rs.error,
+    SELECT repo_id, scan_id, verdict, reasons, head_commit, finished_at, error, history_scanned FROM (
+      SELECT rs.repo_id, rs.scan_id, rs.verdict, rs.reasons, rs.head_commit, rs.finished_at, rs.error, rs.history_scanned,
              ROW_NUMBER() OVER (PARTITION BY rs.repo_id ORDER BY s.started_at DESC, rs.finished_at DESC) AS n
         FROM repo_scans rs JOIN scans s ON s.id = rs.scan_id)
      WHERE n = 1)`;
@@ -120,6 +120,7 @@ export interface RepoDetail {
   verdict: string;
   reasons: string[];
   headCommit: string | null;
+  historyScanned: boolean;
   error: string | null;
   scanId: string;
   scannedAt: string;
@@ -248,10 +249,10 @@ export async function filterChoices(db: SqliteDatabase): Promise<FilterChoices> 
 export async function repoDetail(db: SqliteDatabase, key: string): Promise<RepoDetail | undefined> {
   const row = await db.get<{
     repo_id: number; scan_id: string; name: string; key: string; source: string; verdict: string; reasons: string;
-    head_commit: string | null; error: string | null; finished_at: string;
+    head_commit: string | null; error: string | null; finished_at: string; history_scanned: number;
   }>(
     `WITH ${LATEST}
-     SELECT l.repo_id, l.scan_id, r.name, r.key, r.source, l.verdict, l.reasons, l.head_commit, l.error, l.finished_at
+     SELECT l.repo_id, l.scan_id, r.name, r.key, r.source, l.verdict, l.reasons, l.head_commit, l.error, l.finished_at, l.history_scanned
        FROM latest l JOIN repos r ON r.id = l.repo_id WHERE r.key = ?`,
     [key],
   );
@@ -271,7 +272,7 @@ export async function repoDetail(db: SqliteDatabase, key: string): Promise<RepoD
   );
   return {
     key: row.key, name: row.name, source: row.source, verdict: row.verdict, reasons: JSON.parse(row.reasons) as string[],
-    headCommit: row.head_commit, error: row.error, scanId: row.scan_id, scannedAt: row.finished_at,
+    headCommit: row.head_commit, historyScanned: row.history_scanned === 1, error: row.error, scanId: row.scan_id, scannedAt: row.finished_at,
     findings: findings.map((f) => ({
       fingerprint: f.fingerprint, path: f.path, line: f.line, column: f.col, ruleId: f.rule_id, title: f.title, category: f.category,
       severity: f.severity, confidence: f.confidence, redacted: f.redacted, commit: f.commit_id,

@@ -36,7 +36,7 @@ describe('repo screen', () => {
     await browser.until('note for false-positive:');
     await browser.press(...'CI dummy'.split(''), KEYS.enter);
     await browser.until('billing-api is keep-open: deploy/ci.env:3 marked false-positive (1 repo result re-triaged)');
-    await browser.until(/^billing-api\s+keep-open$/m);
+    await browser.until(/^billing-api\s+keep-open \(HEAD only\)$/m);
     expect(browser.frame()).toMatch(/› deploy\/ci\.env:3\s+aws-access-key-id\s+high\s+AKIA\S+\s+false-pos/);
     expect(browser.frame()).toContain('FINDINGS (1, 0 open)');
     expect(await decisions(browser)).toEqual([{ status: 'false-positive', note: 'CI dummy', who: 'tester' }]);

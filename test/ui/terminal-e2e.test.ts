@@ -58,7 +58,7 @@ describe.skipIf(!hasTmux)('keepopen in a terminal (tmux, 80x24)', () => {
     await t.type('fixture key');
     await t.keys('Enter');
     const decided = await look('billing-api is keep-open: deploy/ci.env:3 marked false-positive');
-    expect(decided).toMatch(/^billing-api\s+keep-open$/m);
+    expect(decided).toMatch(/^billing-api\s+keep-open \(HEAD only\)$/m);
     expect(decided).toContain('FINDINGS (1, 0 open)');
 
     await t.keys('Escape');

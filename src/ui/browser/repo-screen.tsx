@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { verdictLabel } from '../../triage/verdict.js';
 import { fit, fitPreview, shortTime } from '../format.js';
 import { useTheme } from '../theme.js';
 import { useBrowser, useScreenKeys } from './browser-context.js';
@@ -60,10 +61,10 @@ export function RepoScreen({ view }: { view: RepoView }) {
       <Text wrap="truncate-end">
         <Text bold>{repo.name}</Text>
         {'  '}
-        <Text bold color={theme.verdict(repo.verdict)}>{repo.verdict}</Text>
+        <Text bold color={theme.verdict(repo.verdict)}>{verdictLabel(repo.verdict, repo.historyScanned)}</Text>
       </Text>
       <Text color={theme.dim} wrap="truncate-end">
-        {`${repo.key.startsWith('local:') ? repo.key.slice(6) : repo.source}  ·  HEAD ${repo.headCommit?.slice(0, 12) ?? '-'}  ·  scanned ${shortTime(repo.scannedAt)}`}
+        {`${repo.key.startsWith('local:') ? repo.key.slice(6) : repo.source}  ·  HEAD ${repo.headCommit?.slice(0, 12) ?? '-'}  ·  ${repo.historyScanned ? 'history scanned' : 'HEAD only'}  ·  scanned ${shortTime(repo.scannedAt)}`}
       </Text>
       <Text> </Text>
       {reasons.length === 0 ? null : reasons.map((reason, i) => <Text key={i} wrap="truncate-end">{`• ${reason}`}</Text>)}
