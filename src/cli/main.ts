@@ -132,6 +132,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--config <file>', 'policy file (default: keepopen.config.yaml, .yml or .json in the working folder)')
     .option('--cache-dir <dir>', 'the clone cache, for the context of remote repos scanned with --keep-clones')
     .option('--who <name>', 'who decides (default: $KEEPOPEN_USER or the login name)')
+    .option('--reveal', "show findings' values unmasked in their context (on this terminal only; nothing is stored)", false)
     .action(async (options: UiOptions) => setExit(await uiCommand(options)));
 
   const rules = program.command('rules').description('list or test the detection rules');

@@ -14,12 +14,12 @@ const suite = browserSuite();
 let browser: BrowserHarness | undefined;
 
 /** The finding view of the first finding at `path` in a repo of the suite.fixture(). */
-async function findingView(db: string, repo: string, path: string) {
+async function findingView(db: string, repo: string, path: string, reveal = false) {
   const key = `local:${suite.fixture().reposDir}/${repo}`;
   const store = await ScanStore.open(db);
   const found = (await repoDetail(store.db, key))!.findings.find((f) => f.path === path)!;
   await store.close();
-  browser = await suite.open(db, { cwd: tempDir(), initial: { screen: 'finding', key, fingerprint: found.fingerprint, path: found.path, line: found.line, column: found.column } });
+  browser = await suite.open(db, { cwd: tempDir(), reveal, initial: { screen: 'finding', key, fingerprint: found.fingerprint, path: found.path, line: found.line, column: found.column } });
   return found;
 }
 
@@ -36,6 +36,17 @@ describe('finding screen', () => {
     expect(screen).toContain(`> 3 │ AWS_ACCESS_KEY_ID=${finding.redacted}`);
     expect(screen).toContain('  4 │ DEPLOY_ENV=staging');
     for (const value of suite.fixture().rawValues) expect(browser!.everything()).not.toContain(value);
+  });
+
+  it('with --reveal (and only then) shows the value itself, under a plain warning', async () => {
+    const finding = await findingView(suite.fixture().db, 'billing-api', 'deploy/ci.env', true);
+    const screen = await browser!.until('SECRETS SHOWN');
+    expect(screen).toMatch(/SECRETS SHOWN \(--reveal\) · from deploy\/ci\.env at [0-9a-f]{12}/);
+    const line = screen.split('\n').find((l) => l.startsWith('> 3 │ AWS_ACCESS_KEY_ID='))!;
+    const value = line.slice('> 3 │ AWS_ACCESS_KEY_ID='.length).trim();
+    expect(suite.fixture().rawValues).toContain(value);
+    expect(value).not.toBe(finding.redacted);
+    expect(screen).not.toContain('secrets masked');
   });
 
   it('masks every line of a private key, and brings a value far to the right onto the screen', async () => {

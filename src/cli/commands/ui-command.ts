@@ -15,6 +15,8 @@ export interface UiOptions {
   config?: string;
   cacheDir?: string;
   who?: string;
+  /** Show findings' context unmasked (only ever on a terminal, never stored). */
+  reveal?: boolean;
 }
 
 function defaultWho(): string {
@@ -53,6 +55,7 @@ export async function uiCommand(options: UiOptions): Promise<number> {
       cacheDir: options.cacheDir ?? defaultCacheDir(),
       ruleDirs: config.ruleFolders,
       extraSpecs: hostnameRule ? [hostnameRule] : [],
+      reveal: options.reveal === true,
     }));
     return 0;
   } finally {

@@ -13,14 +13,14 @@ import {
 } from '../../store/ui-queries.js';
 import type { TriagePolicy, TriageStatus } from '../../triage/verdict.js';
 import { readFindingFile } from '../context/read-finding-file.js';
-import { redactedContext, type ContextLine } from '../context/redact-context.js';
+import { redactedContext, revealedContext, type ContextLine } from '../context/redact-context.js';
 
 // Everything the browser reads and does, over one database: the screens ask this,
 // never SQL (queries live in src/store). Triage goes through recordDecision, which
 // re-triages every repo holding the finding, so verdicts and counts follow at once.
 
 export type FindingContext =
-  | { kind: 'lines'; from: string; lines: ContextLine[] }
+  | { kind: 'lines'; from: string; lines: ContextLine[]; revealed: boolean }
   | { kind: 'unavailable'; reason: string };
 
 export interface BrowserSource {
@@ -48,6 +48,8 @@ export interface StoreSourceOptions {
   ruleDirs?: string[];
   extraSpecs?: RuleSpec[];
   now?: () => Date;
+  /** Show context unmasked (`keepopen ui --reveal`): the only way keepopen ever shows a secret, and only on a terminal. */
+  reveal?: boolean;
 }
 
 export const SHORTLIST_FILE = 'keepopen-shortlist.md';
@@ -65,8 +67,9 @@ export function storeBrowserSource(db: SqliteDatabase, options: StoreSourceOptio
     async findingContext(repo, finding) {
       const file = await readFindingFile({ key: repo.key, headCommit: finding.commit ?? repo.headCommit }, finding.path, options.cacheDir);
       if (file.kind === 'unavailable') return file;
+      if (options.reveal) return { kind: 'lines', from: file.from, lines: revealedContext({ text: file.text, finding }), revealed: true };
       const others = detectorFor().scanText(finding.path, file.text).findings.map((f) => ({ line: f.line, column: f.column }));
-      return { kind: 'lines', from: file.from, lines: redactedContext({ text: file.text, finding, others }) };
+      return { kind: 'lines', from: file.from, lines: redactedContext({ text: file.text, finding, others }), revealed: false };
     },
     decide: (fingerprint, status, note) => recordDecision(db, { fingerprint, status, note, who: options.who, at: now().toISOString() }, options.policy),
     async exportShortlist() {

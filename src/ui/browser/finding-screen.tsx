@@ -60,7 +60,9 @@ export function FindingScreen({ view }: { view: FindingView }) {
         : context.kind === 'unavailable' ? <Text wrap="wrap">{`No context: ${context.reason}.`}</Text>
         : (
           <Box flexDirection="column">
-            <Text color={theme.dim} wrap="truncate-end">{fit(`secrets masked · from ${context.from}`, size.columns)}</Text>
+            {context.revealed
+              ? <Text bold color={theme.verdict('review-needed')} wrap="truncate-end">{fit(`SECRETS SHOWN (--reveal) · from ${context.from}`, size.columns)}</Text>
+              : <Text color={theme.dim} wrap="truncate-end">{fit(`secrets masked · from ${context.from}`, size.columns)}</Text>}
             {context.lines.slice(0, Math.max(1, bodyRows - 6)).map((line) => (
               <Text key={line.number} wrap="truncate-end" bold={line.isFinding}>
                 <Text color={line.isFinding ? theme.accent : theme.dim}>{`${line.isFinding ? '>' : ' '} ${String(line.number).padStart(numberWidth)} │ `}</Text>

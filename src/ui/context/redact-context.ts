@@ -152,3 +152,17 @@ export function redactedContext({ text, finding, others, radius = 3 }: RedactCon
   }
   return out;
 }
+
+/**
+ * The same lines with nothing masked, for `keepopen ui --reveal` only: a person in
+ * front of a terminal asked to see the value (to revoke it, or to judge a match).
+ */
+export function revealedContext({ text, finding, radius = 3 }: Omit<RedactContextInput, 'others'>): ContextLine[] {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const out: ContextLine[] = [];
+  for (let number = Math.max(1, finding.line - radius); number <= Math.min(lines.length, finding.line + radius); number++) {
+    const isFinding = number === finding.line;
+    out.push({ number, text: lines[number - 1] ?? '', isFinding, ...(isFinding ? { focus: Math.max(0, finding.column - 1) } : {}) });
+  }
+  return out;
+}

@@ -28,9 +28,11 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-export async function openBrowser(db: string, options: { cwd: string; cacheDir?: string; initial?: View }): Promise<BrowserHarness> {
+export async function openBrowser(db: string, options: { cwd: string; cacheDir?: string; initial?: View; reveal?: boolean }): Promise<BrowserHarness> {
   const store = await ScanStore.open(db);
-  const source = storeBrowserSource(store.db, { policy: DEFAULT_POLICY, who: 'tester', cwd: options.cwd, cacheDir: options.cacheDir ?? options.cwd });
+  const source = storeBrowserSource(store.db, {
+    policy: DEFAULT_POLICY, who: 'tester', cwd: options.cwd, cacheDir: options.cacheDir ?? options.cwd, ...(options.reveal ? { reveal: true } : {}),
+  });
   const ui = render(<BrowserApp source={source} {...(options.initial ? { initial: options.initial } : {})} />);
   const frame = () => ui.lastFrame() ?? '';
   return {
