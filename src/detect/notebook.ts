@@ -29,19 +29,22 @@ export function notebookText(raw: string): NotebookText | undefined {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray(doc.cells)) return undefined;
 
-  const pieces: string[] = [];
+  // Per cell, its source lines and its text outputs' lines: two runs, because
+  // Jupyter writes a cell's keys sorted ("outputs" before "source") while the
+  // scanned text keeps the reading order (source, then what it printed).
+  const cells: { source: string[]; outputs: string[] }[] = [];
   for (const cell of doc.cells) {
     if (typeof cell !== 'object' || cell === null || Array.isArray(cell)) continue;
-    pieces.push(...linesOf(cell.source));
-    if (!Array.isArray(cell.outputs)) continue;
-    for (const output of cell.outputs) {
+    const outputs: string[] = [];
+    for (const output of Array.isArray(cell.outputs) ? cell.outputs : []) {
       if (typeof output !== 'object' || output === null || Array.isArray(output)) continue;
-      pieces.push(...linesOf(output.text));
+      outputs.push(...linesOf(output.text));
       const data = output.data;
       if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-        for (const [mime, value] of Object.entries(data)) if (TEXT_MIME.test(mime)) pieces.push(...linesOf(value));
+        for (const [mime, value] of Object.entries(data)) if (TEXT_MIME.test(mime)) outputs.push(...linesOf(value));
       }
     }
+    cells.push({ source: linesOf(cell.source), outputs });
   }
 
   // Locate each piece in the raw file (they appear in order, JSON-encoded) to map lines back.
@@ -59,18 +62,29 @@ export function notebookText(raw: string): NotebookText | undefined {
   };
   const origins: { line: number; column: number }[] = [];
   const out: string[] = [];
-  let cursor = 0;
-  for (const piece of pieces) {
-    const encoded = JSON.stringify(piece);
-    const at = raw.indexOf(encoded, cursor);
-    const origin = at === -1 ? positionOf(cursor) : positionOf(at + 1);
-    if (at !== -1) cursor = at + encoded.length;
-    const body = piece.endsWith('\n') ? piece.slice(0, -1) : piece;
-    // A piece may itself hold several lines (a string source): each maps to the same origin line onward.
-    body.split('\n').forEach((line, i) => {
-      out.push(line);
-      origins.push(i === 0 ? origin : { line: origin.line + i, column: 1 });
-    });
+  /** Finds each piece in order from `from` (JSON-encoded in the file), adds its lines; returns where the run ended. */
+  const place = (pieces: string[], from: number): number => {
+    let cursor = from;
+    for (const piece of pieces) {
+      const encoded = JSON.stringify(piece);
+      const at = raw.indexOf(encoded, cursor);
+      const origin = at === -1 ? positionOf(cursor) : positionOf(at + 1);
+      if (at !== -1) cursor = at + encoded.length;
+      const body = piece.endsWith('\n') ? piece.slice(0, -1) : piece;
+      // A piece may itself hold several lines (a string source): each maps to the same origin line onward.
+      body.split('\n').forEach((line, i) => {
+        out.push(line);
+        origins.push(i === 0 ? origin : { line: origin.line + i, column: 1 });
+      });
+    }
+    return cursor;
+  };
+  let cellStart = 0;
+  for (const cell of cells) {
+    // Both runs start where the cell starts, whichever of the two the file writes first.
+    const afterSource = place(cell.source, cellStart);
+    const afterOutputs = place(cell.outputs, cellStart);
+    cellStart = Math.max(afterSource, afterOutputs);
   }
   return { text: out.join('\n'), origins };
 }

@@ -71,6 +71,21 @@ describe('notebooks', () => {
     expect(rawLines[generic.line - 1]).toContain('Q2hhbmdlTWVQbGVhc2Ux');
   });
 
+  it('places output findings on their own lines when the file writes outputs before source (as Jupyter does)', () => {
+    // Jupyter sorts a cell's keys: "outputs" comes before "source" in the file.
+    const sorted = JSON.stringify({
+      cells: [
+        { cell_type: 'code', outputs: [{ output_type: 'stream', text: ['first\n', 'secret = "Q2hhbmdlTWVQbGVhc2Ux"\n'] }], source: [`api = "${TOKEN}"\n`] },
+        { cell_type: 'code', outputs: [{ output_type: 'stream', text: ['secret = "QWxhZGRpbjpvcGVuIHNl"\n'] }], source: ['print(1)\n'] },
+      ],
+      metadata: {}, nbformat: 4, nbformat_minor: 5,
+    }, null, 1);
+    const rawLines = sorted.split('\n');
+    const findings = detector.scanText('analysis/sorted.ipynb', sorted).findings;
+    expect(findings).toHaveLength(3);
+    for (const f of findings) expect(rawLines[f.line - 1]).toContain(f.ruleId === 'ctx-anchored' ? TOKEN : f.redacted.slice(0, 4));
+  });
+
   it('falls back to plain text for a .ipynb that is not notebook JSON', () => {
     expect(detector.scanText('broken.ipynb', `{ not json ${TOKEN}`).findings).toHaveLength(1);
   });
