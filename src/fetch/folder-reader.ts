@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fg from 'fast-glob';
-import { DEFAULT_MAX_FILE_BYTES, type RepoEntry, type RepoSnapshot } from './repo-files.js';
+import { DEFAULT_MAX_FILE_BYTES, isLfsPointer, type RepoEntry, type RepoSnapshot } from './repo-files.js';
 
 // Reads a plain folder (no git) as one repo. Symlinks are never followed: a
 // repo is untrusted input and a link may point anywhere on the machine.
@@ -28,7 +28,11 @@ export function openFolder(root: string, options: FolderReadOptions): RepoSnapsh
       if (stat.isSymbolicLink()) yield { type: 'not-scanned', path, reason: 'symlink' };
       else if (!stat.isFile()) continue;
       else if (stat.size > maxBytes) yield { type: 'not-scanned', path, reason: 'too-large' };
-      else yield { type: 'file', path, bytes: await readFile(full) };
+      else {
+        const bytes = await readFile(full);
+        if (isLfsPointer(bytes)) yield { type: 'not-scanned', path, reason: 'lfs-pointer' };
+        else yield { type: 'file', path, bytes };
+      }
     }
   }
   return { headCommit: null, entries };

@@ -1,12 +1,16 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import picomatch from 'picomatch';
-import { DEFAULT_MAX_FILE_BYTES, type RepoEntry, type RepoSnapshot } from './repo-files.js';
+import { GitObjectStore, parseHeaders, parseTree } from './git-object-store.js';
+import { DEFAULT_MAX_FILE_BYTES, isLfsPointer, type RepoEntry, type RepoSnapshot } from './repo-files.js';
 
-// Reads a repo's files at HEAD straight from the object store with isomorphic-git:
-// no checkout, so bare mirrors and work trees read the same, and uncommitted
-// changes in a work tree are (rightly) not what is published.
+// Reads a repo's files at HEAD straight from the object store: no checkout, so bare
+// mirrors and work trees read the same, and uncommitted changes in a work tree are
+// (rightly) not what is published. isomorphic-git resolves HEAD; objects are read by
+// our own pack reader (native zlib, cached delta bases), which also tells a blob's
+// size before reading it, so a huge file is listed, never loaded.
 
+const MODE_TREE = '40000';
 const MODE_SYMLINK = '120000';
 const MODE_SUBMODULE = '160000';
 
@@ -25,17 +29,12 @@ export function describeGitError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-async function gitCall<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    throw describeGitError(error);
-  }
+function missing(oid: string): Error {
+  return new Error(`git object ${oid} is missing: the repository is incomplete or corrupt (re-fetch or repair it)`);
 }
 
 /** Opens the repo in `gitdir` at HEAD. Throws when HEAD cannot be resolved in a repo that has refs. */
 export async function openGitHead(gitdir: string, options: GitReadOptions): Promise<RepoSnapshot> {
-  const cache = {};
   let headCommit: string;
   try {
     headCommit = await git.resolveRef({ fs, gitdir, ref: 'HEAD' });
@@ -46,33 +45,52 @@ export async function openGitHead(gitdir: string, options: GitReadOptions): Prom
     }
     throw new Error(`cannot resolve HEAD: ${(error as Error).message}`);
   }
-  const { commit } = await gitCall(git.readCommit({ fs, gitdir, oid: headCommit, cache }));
   const excluded = options.excludePaths.length > 0 ? picomatch(options.excludePaths, { dot: true }) : () => false;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
-  async function* walk(treeOid: string, prefix: string): AsyncGenerator<RepoEntry> {
-    const { tree } = await gitCall(git.readTree({ fs, gitdir, oid: treeOid, cache }));
-    for (const entry of tree) {
-      const path = prefix + entry.path;
-      if (entry.type === 'tree') {
-        if (excluded(path + '/')) {
-          yield { type: 'not-scanned', path: path + '/', reason: 'excluded-path' };
-          continue;
+  async function* entries(): AsyncGenerator<RepoEntry> {
+    const store = GitObjectStore.open(gitdir);
+    try {
+      const read = (oid: string) => {
+        const object = store.read(oid);
+        if (!object) throw missing(oid);
+        return object;
+      };
+      const commit = read(headCommit);
+      const tree = commit.type === 'commit' ? parseHeaders(commit.data).tree : undefined;
+      if (tree === undefined) throw new Error(`HEAD (${headCommit}) is not a commit: the repository is corrupt`);
+
+      function* walk(treeOid: string, prefix: string): Generator<RepoEntry> {
+        for (const entry of parseTree(read(treeOid).data)) {
+          const path = prefix + entry.name;
+          if (entry.mode === MODE_TREE) {
+            if (excluded(path + '/')) yield { type: 'not-scanned', path: path + '/', reason: 'excluded-path' };
+            else yield* walk(entry.oid, path + '/');
+          } else if (entry.mode === MODE_SUBMODULE) {
+            yield { type: 'not-scanned', path, reason: 'submodule' };
+          } else if (entry.mode === MODE_SYMLINK) {
+            yield { type: 'not-scanned', path, reason: 'symlink' };
+          } else if (excluded(path)) {
+            yield { type: 'not-scanned', path, reason: 'excluded-path' };
+          } else {
+            // Sized before it is read: a huge blob is listed, never loaded.
+            const size = store.sizeOf(entry.oid);
+            if (size === undefined) throw missing(entry.oid);
+            if (size > maxBytes) {
+              yield { type: 'not-scanned', path, reason: 'too-large' };
+              continue;
+            }
+            const bytes = read(entry.oid).data;
+            if (isLfsPointer(bytes)) yield { type: 'not-scanned', path, reason: 'lfs-pointer' };
+            else yield { type: 'file', path, bytes };
+          }
         }
-        yield* walk(entry.oid, path + '/');
-      } else if (entry.mode === MODE_SUBMODULE || entry.type === 'commit') {
-        yield { type: 'not-scanned', path, reason: 'submodule' };
-      } else if (entry.mode === MODE_SYMLINK) {
-        yield { type: 'not-scanned', path, reason: 'symlink' };
-      } else if (excluded(path)) {
-        yield { type: 'not-scanned', path, reason: 'excluded-path' };
-      } else {
-        const { blob } = await gitCall(git.readBlob({ fs, gitdir, oid: entry.oid, cache }));
-        if (blob.length > maxBytes) yield { type: 'not-scanned', path, reason: 'too-large' };
-        else yield { type: 'file', path, bytes: blob };
       }
+      yield* walk(tree, '');
+    } finally {
+      store.close();
     }
   }
 
-  return { headCommit, entries: () => walk(commit.tree, '') };
+  return { headCommit, entries };
 }

@@ -225,11 +225,11 @@ export class GitObjectStore {
     for (const alternate of this.alternates) alternate.close();
   }
 
-  read(oid: string): GitObject | undefined {
+  read(oid: string, asBase = false): GitObject | undefined {
     const id = Buffer.from(oid, 'hex');
     for (const pack of this.packs) {
       const offset = pack.offsetOf(id);
-      if (offset !== -1) return this.readPacked(pack, offset);
+      if (offset !== -1) return this.readPacked(pack, offset, asBase);
     }
     const loose = this.readLoose(oid);
     if (loose) return loose;
@@ -257,7 +257,8 @@ export class GitObjectStore {
     return { type: type as GitObjectType, data };
   }
 
-  private readPacked(pack: Pack, offset: number): GitObject {
+  /** An entry, its delta chain resolved; only objects read as delta bases are cached (the ones that are read again). */
+  private readPacked(pack: Pack, offset: number, asBase = false): GitObject {
     const key = `${pack.packPath}:${offset}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -273,9 +274,9 @@ export class GitObjectStore {
           byte = body[at++]!;
           back = (back + 1) * 128 + (byte & 0x7f);
         }
-        base = this.readPacked(pack, offset - back);
+        base = this.readPacked(pack, offset - back, true);
       } else {
-        base = this.read(body.subarray(0, 20).toString('hex'));
+        base = this.read(body.subarray(0, 20).toString('hex'), true);
         at = 20;
         if (!base) throw new GitObjectFormatError(`delta base ${body.subarray(0, 20).toString('hex')} is missing`);
       }
@@ -287,7 +288,8 @@ export class GitObjectStore {
       object = { type, data: inflateSync(body) };
       if (object.data.length !== size) throw new GitObjectFormatError(`${pack.packPath}: entry at ${offset} is ${object.data.length} bytes, its header says ${size}`);
     }
-    this.cache.set(key, object);
+    // zlib's output may sit in a much larger allocation: a cached copy holds only its bytes.
+    if (asBase) this.cache.set(key, object.data.buffer.byteLength > object.data.length * 2 ? { type: object.type, data: Buffer.from(object.data) } : object);
     return object;
   }
 
@@ -316,7 +318,38 @@ export class GitObjectStore {
       } while (byte & 0x80);
       return target;
     }
-    return this.read(oid)?.data.length;
+    const loose = this.looseSize(oid);
+    if (loose !== undefined) return loose;
+    for (const alternate of this.alternates) {
+      const size = alternate.sizeOf(oid);
+      if (size !== undefined) return size;
+    }
+    return undefined;
+  }
+
+  /** A loose object's size from its header alone (the first inflated bytes: "blob 1234\0"). */
+  private looseSize(oid: string): number | undefined {
+    let fd: number;
+    try {
+      fd = openSync(join(this.objectsDir, oid.slice(0, 2), oid.slice(2)), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      const head = Buffer.alloc(512);
+      const n = readSync(fd, head, 0, head.length, 0);
+      const inflated = inflateSync(head.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      const nul = inflated.indexOf(0);
+      const size = Number(inflated.subarray(0, nul === -1 ? 0 : nul).toString('latin1').split(' ')[1]);
+      if (nul === -1 || !Number.isSafeInteger(size)) throw new GitObjectFormatError(`loose object ${oid} has a bad header`);
+      return size;
+    } catch (error) {
+      if (error instanceof GitObjectFormatError) throw error;
+      throw new GitObjectFormatError(`loose object ${oid} is damaged (${(error as Error).message})`);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
