@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Detector } from '../../src/detect/detector.js';
+import { loadRules } from '../../src/rules/load-rule-dirs.js';
+
+// Property-based checks on the pure detection core with the full built-in rule set
+// (fast-check): whatever bytes or text a repo holds, scanning never throws, and the
+// time it takes grows linearly with the input, for random input and for input built
+// to provoke backtracking (each rule's own keywords followed by long runs of the
+// characters its patterns match, the shapes ReDoS needs).
+
+const rules = loadRules();
+const detector = new Detector(rules, { excludePaths: [] });
+const PATHS = ['src/app.ts', 'deploy/.env', 'infra/main.tf', 'terraform.tfstate', 'notebooks/a.ipynb', 'package-lock.json', 'dist/app.min.js', 'config/app.yaml', 'id_rsa', 'inventory/hosts.ini'];
+const keywords = [...new Set(rules.flatMap((r) => r.keywords))].sort();
+const FILLERS = ['a', '0', 'A1', '=', '"', ' ', '\t', '\n', '/', '+', '-', '.', ':', 'aA0+/=', '\\', '%2F', '@', 'x ', '"a":', '10.0.0.'];
+
+function secondsFor(path: string, text: string): number {
+  const started = performance.now();
+  detector.scanText(path, text);
+  return (performance.now() - started) / 1000;
+}
+
+/** Best of three: other work on the machine only ever adds time. */
+function bestOf3(path: string, text: string): number {
+  return Math.min(secondsFor(path, text), secondsFor(path, text), secondsFor(path, text));
+}
+
+describe('detection core properties (fast-check)', () => {
+  it('never throws on arbitrary text, whatever the path', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...PATHS), fc.string({ unit: 'binary', maxLength: 2000 }), (path, text) => {
+        const result = detector.scanText(path, text);
+        expect(Array.isArray(result.findings)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on arbitrary bytes (binary, bad UTF-8, UTF-16 BOMs, NULs)', () => {
+    const bom = fc.constantFrom(new Uint8Array([]), new Uint8Array([0xff, 0xfe]), new Uint8Array([0xfe, 0xff]), new Uint8Array([0xef, 0xbb, 0xbf]));
+    fc.assert(
+      fc.property(fc.constantFrom(...PATHS), bom, fc.uint8Array({ maxLength: 4000 }), (path, prefix, body) => {
+        const bytes = new Uint8Array(prefix.length + body.length);
+        bytes.set(prefix);
+        bytes.set(body, prefix.length);
+        expect(Array.isArray(detector.scanBytes(path, bytes).findings)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on text made of the rules\' own keywords and pattern characters', () => {
+    const piece = fc.oneof(fc.constantFrom(...keywords), fc.constantFrom(...FILLERS), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.constantFrom(...PATHS), fc.array(piece, { maxLength: 400 }), (path, pieces) => {
+        expect(Array.isArray(detector.scanText(path, pieces.join('')).findings)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes time linear in the input for adversarial shapes: 4x the input costs well under 16x the time', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PATHS),
+        fc.constantFrom(...keywords),
+        fc.constantFrom(...FILLERS),
+        fc.constantFrom('', '\n', ' = "', ': ', '"'),
+        (path, keyword, filler, joiner) => {
+          // keyword + joiner + a long run of filler, repeated: the run a greedy pattern would backtrack over.
+          const unit = `${keyword}${joiner}${filler.repeat(Math.ceil(2000 / filler.length))}\n`;
+          const small = unit.repeat(64); // ~128 KB
+          const large = unit.repeat(256); // ~512 KB
+          const t1 = bestOf3(path, small);
+          const t4 = bestOf3(path, large);
+          // Under two milliseconds there is too little to measure.
+          if (t4 < 0.002) return;
+          expect(t4 / Math.max(t1, 0.0005), `${keyword}|${JSON.stringify(joiner)}|${filler} in ${path}: ${(t1 * 1000).toFixed(1)} ms -> ${(t4 * 1000).toFixed(1)} ms`).toBeLessThan(16);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  }, 120_000);
+});
