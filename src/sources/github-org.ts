@@ -92,14 +92,51 @@ function metadataOf(repo: ApiRepo): RemoteRepoMetadata {
   };
 }
 
-/** Lists an organisation's repos. Throws SourceError (one clear line) when the listing fails. */
+const PER_PAGE = 100;
+
+/** The page number a Link header gives for `rel`, if any. */
+function linkedPage(link: string | undefined, rel: string): number | undefined {
+  const match = new RegExp(`<[^>]*[?&]page=(\\d+)[^>]*>;\\s*rel="${rel}"`).exec(link ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Every page of the listing. A page that comes back short while the Link headers
+ * promised more pages means the listing is incomplete (a proxy, a truncated answer):
+ * scanning what came back would quietly leave repos out, so it fails instead.
+ */
+async function listAllPages(octokit: InstanceType<typeof KeepopenOctokit>, org: string): Promise<ApiRepo[]> {
+  const repos: ApiRepo[] = [];
+  let promisedLast = 1;
+  let page = 0;
+  for await (const response of octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org, type: 'all', per_page: PER_PAGE })) {
+    page++;
+    const data = response.data as ApiRepo[];
+    promisedLast = Math.max(promisedLast, linkedPage(response.headers.link, 'last') ?? page);
+    // Only the last page may be short, and a page GitHub links to is never empty.
+    if ((data.length < PER_PAGE && page < promisedLast) || (data.length === 0 && page > 1)) {
+      throw new IncompleteListing(`the listing of "${org}" ended early (page ${page} of ${promisedLast} held ${data.length} repos)`);
+    }
+    repos.push(...data);
+  }
+  if (page < promisedLast) throw new IncompleteListing(`the listing of "${org}" ended early (${page} of ${promisedLast} pages came back)`);
+  return repos;
+}
+
+class IncompleteListing extends Error {}
+
+/** Lists an organisation's repos. Throws SourceError (one clear line) when the listing fails or comes back incomplete. */
 export async function listOrgRepos(org: string, options: GitHubSourceOptions): Promise<{ targets: RepoTarget[]; skipped: SkippedRepo[] }> {
   const octokit = createOctokit(options);
-  let repos: ApiRepo[];
-  try {
-    repos = (await octokit.paginate(octokit.rest.repos.listForOrg, { org, type: 'all', per_page: 100 })) as ApiRepo[];
-  } catch (error) {
-    throw describeApiError(error, org, options.apiUrl);
+  let repos: ApiRepo[] | undefined;
+  // An incomplete listing is tried once more (repos deleted mid-listing shorten a page too); then it fails closed.
+  for (let attempt = 1; repos === undefined; attempt++) {
+    try {
+      repos = await listAllPages(octokit, org);
+    } catch (error) {
+      if (!(error instanceof IncompleteListing)) throw describeApiError(error, org, options.apiUrl);
+      if (attempt === 2) throw new SourceError(`${error.message} twice: the organisation's repo list is incomplete, so none of it is scanned; try again later`);
+    }
   }
   const targets: RepoTarget[] = [];
   const skipped: SkippedRepo[] = [];
