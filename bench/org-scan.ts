@@ -11,13 +11,14 @@ import { CLI, measureNode, type ProcessMeasure } from './measure.js';
 
 export interface OrgScanFigures {
   repos: number;
+  concurrency: number;
   wallSeconds: number;
   reposPerMinute: number;
   cpuSeconds: number;
   peakRssMB: number;
   verdicts: Record<string, number>;
   /** Recheck of the same, unchanged repos: one ref lookup each, no fetch, no scan. */
-  recheck: { wallSeconds: number; peakRssMB: number; unchanged: number };
+  recheck: { wallSeconds: number; cpuSeconds: number; peakRssMB: number; unchanged: number };
 }
 
 export async function benchOrgScan(repoCount: number, concurrency: number): Promise<OrgScanFigures> {
@@ -58,11 +59,12 @@ export async function benchOrgScan(repoCount: number, concurrency: number): Prom
   for (const r of report.repos) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
   return {
     repos: report.repos.length,
+    concurrency,
     wallSeconds: run.wallSeconds,
     reposPerMinute: (report.repos.length / run.wallSeconds) * 60,
     cpuSeconds: run.cpuSeconds,
     peakRssMB: run.peakRssBytes / 1024 / 1024,
     verdicts,
-    recheck: { wallSeconds: recheck.wallSeconds, peakRssMB: recheck.peakRssBytes / 1024 / 1024, unchanged: rechecked.repos.filter((r) => r.unchangedSince).length },
+    recheck: { wallSeconds: recheck.wallSeconds, cpuSeconds: recheck.cpuSeconds, peakRssMB: recheck.peakRssBytes / 1024 / 1024, unchanged: rechecked.repos.filter((r) => r.unchangedSince).length },
   };
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
-import { decodeBytes } from './decode.js';
+import { decodeAs, textEncodingOf } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { KeywordPrefilter } from './keyword-prefilter.js';
-import { maskNoise, NOISE_KINDS } from './noise-mask.js';
+import { blankRanges, markerCrossesRangeEnd, maskNoiseBytes, NOISE_KINDS, noiseRanges, type NoiseKind } from './noise-mask.js';
 import { notebookText } from './notebook.js';
 import { fingerprintOf, hashSecret, redact } from './redact.js';
 import type { CompiledRule, Finding, Severity } from './rule-types.js';
@@ -26,6 +26,10 @@ export const DEFAULT_VENDORED_GLOBS = [
 export const MINIFIED_LINE_LENGTH = 1000;
 const MINIFIED_PATH = /\.min\.(?:js|css|mjs)$|[.-]bundle\.js$|\.chunk\.js$/i;
 const NOTEBOOK_PATH = /\.ipynb$/i;
+/** Files up to this size are masked in a buffer the detector keeps, rather than a new one each. */
+const SCRATCH_MAX = 8 * 1024 * 1024;
+/** Lockfiles: an integrity hash on most lines (see scanLockfile). */
+const LOCKFILE_PATH = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml)$/;
 
 export interface DetectorOptions {
   /** Globs of paths never scanned (default: vendored folders). */
@@ -89,8 +93,10 @@ export class Detector {
   private readonly unconditionalRules: CompiledRule[];
   private readonly signatureRules: CompiledRule[];
   private readonly excluded: (path: string) => boolean;
-  /** For each keyword id, the noise kinds (lockfile hashes, data: URIs, ...) it marks. */
-  private readonly noiseByKeyword: Map<number, (typeof NOISE_KINDS)[number][]>;
+  /** For each keyword id, the noise kinds (lockfile hashes, data: URIs, ...) it marks, if any. */
+  private readonly noiseByKeyword: (NoiseKind[] | undefined)[];
+  /** Reused for masked copies of lockfiles (see scratchCopy). */
+  private scratch = Buffer.alloc(0);
 
   constructor(rules: readonly CompiledRule[], options: DetectorOptions = {}) {
     this.rules = rules;
@@ -115,7 +121,7 @@ export class Detector {
       }
     }
     // Noise markers ride in the same automaton as the rules' keywords: one pass over the text.
-    this.noiseByKeyword = new Map();
+    this.noiseByKeyword = [];
     for (const kind of NOISE_KINDS) {
       for (const marker of kind.markers) {
         let id = keywordIds.get(marker);
@@ -124,7 +130,7 @@ export class Detector {
           keywordIds.set(marker, id);
           this.rulesByKeyword.push([]);
         }
-        this.noiseByKeyword.set(id, [...(this.noiseByKeyword.get(id) ?? []), kind]);
+        this.noiseByKeyword[id] = [...(this.noiseByKeyword[id] ?? []), kind];
       }
     }
     this.prefilter = new KeywordPrefilter([...keywordIds.keys()]);
@@ -137,15 +143,73 @@ export class Detector {
   scanBytes(path: string, bytes: Uint8Array): FileScanResult {
     if (this.excluded(path)) return { findings: [], skipped: 'excluded-path' };
     const signed = this.scanSignatures(path, bytes);
-    const decoded = decodeBytes(bytes);
-    if (decoded.kind === 'binary') return signed.length > 0 ? { findings: signed } : { findings: [], skipped: 'binary' };
-    return { findings: [...signed, ...this.scanFileText(path, decoded.text)] };
+    const encoding = textEncodingOf(bytes);
+    if (encoding === 'binary') return signed.length > 0 ? { findings: signed } : { findings: [], skipped: 'binary' };
+    const findings = encoding === 'utf-8' && !NOTEBOOK_PATH.test(path)
+      ? this.scanUtf8(path, bytes)
+      : this.scanFileText(path, decodeAs(bytes, encoding));
+    return { findings: signed.length > 0 ? [...signed, ...findings] : findings };
   }
 
   /** Scans text already decoded. */
   scanText(path: string, text: string): FileScanResult {
     if (this.excluded(path)) return { findings: [], skipped: 'excluded-path' };
     return { findings: this.scanFileText(path, text) };
+  }
+
+  /**
+   * A UTF-8 file: the prefilter reads its bytes, noise is blanked in the bytes, and only then is
+   * it decoded, once. The same keywords and text as decoding first (see `matchesBytes`, `maskNoiseBytes`).
+   */
+  private scanUtf8(path: string, bytes: Uint8Array): Finding[] {
+    if (LOCKFILE_PATH.test(path)) {
+      const findings = this.scanLockfile(path, bytes);
+      if (findings !== undefined) return findings;
+    }
+    let keywords = this.prefilter.matchesBytes(bytes);
+    const kinds = this.noiseKindsIn(keywords, () => bytes.length > 0 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : '');
+    if (kinds !== undefined) {
+      if (kinds.some((kind) => !kind.bytesSafe && (!kind.path || kind.path.test(path)))) {
+        const masked = this.maskText(path, decodeAs(bytes, 'utf-8'), kinds);
+        return this.scanDecoded(path, masked.text, masked.changed ? this.prefilter.matches(masked.text) : keywords);
+      }
+      const masked = maskNoiseBytes(path, bytes, kinds);
+      if (masked !== undefined) {
+        keywords = this.prefilter.matchesBytes(masked);
+        return this.scanDecoded(path, () => decodeAs(masked, 'utf-8'), keywords);
+      }
+    }
+    return this.scanDecoded(path, () => decodeAs(bytes, 'utf-8'), keywords);
+  }
+
+  /**
+   * A lockfile, masked before the prefilter runs, so it is read once rather than twice: its
+   * integrity hashes are blanked first, then the prefilter reads what is left. The same result as
+   * the general way (prefilter, mask the kinds of noise it found, prefilter again) whenever the
+   * integrity hashes are the only noise, which the second read shows: no marker of another kind
+   * left, and none hidden by the blanking. Otherwise (undefined) the general way is taken.
+   */
+  private scanLockfile(path: string, bytes: Uint8Array): Finding[] | undefined {
+    const integrity = NOISE_KINDS[0]!;
+    const ranges: number[] = [];
+    integrity.findBytes!(bytes, ranges);
+    if (ranges.length === 0 || markerCrossesRangeEnd(bytes, ranges)) return undefined;
+    const masked = this.scratchCopy(bytes);
+    for (let i = 0; i < ranges.length; i += 2) masked.fill(32, ranges[i]!, ranges[i + 1]!);
+    const keywords = this.prefilter.matchesBytes(masked);
+    for (const id of keywords) {
+      if (this.noiseByKeyword[id]?.some((kind) => kind !== integrity)) return undefined;
+    }
+    return this.scanDecoded(path, () => decodeAs(masked, 'utf-8'), keywords);
+  }
+
+  /** A copy of `bytes` in a buffer this detector reuses (up to SCRATCH_MAX bytes): valid until the next call. */
+  private scratchCopy(bytes: Uint8Array): Buffer {
+    if (bytes.length > SCRATCH_MAX) return Buffer.from(bytes);
+    if (this.scratch.length < bytes.length) this.scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, Math.max(bytes.length, 2 * this.scratch.length)));
+    const copy = this.scratch.subarray(0, bytes.length);
+    copy.set(bytes);
+    return copy;
   }
 
   private scanSignatures(path: string, bytes: Uint8Array): Finding[] {
@@ -163,18 +227,21 @@ export class Detector {
     return findings;
   }
 
+  /** Text already decoded (and notebooks, whose scanned text is made from their JSON). */
   private scanFileText(path: string, text: string): Finding[] {
     if (NOTEBOOK_PATH.test(path)) {
       const notebook = notebookText(text);
       if (notebook) {
         // Positions come from the notebook's own lines; suppression markers are read there too.
-        return this.scanDecoded(path, notebook.text, (line, column) => {
+        const { text: scanned, keywords } = this.presentKeywords(path, notebook.text);
+        return this.scanDecoded(path, scanned, keywords, (line, column) => {
           const origin = notebook.origins[line - 1] ?? { line, column: 1 };
           return { line: origin.line, column: origin.column + column - 1 };
         });
       }
     }
-    return this.scanDecoded(path, text);
+    const { text: scanned, keywords } = this.presentKeywords(path, text);
+    return this.scanDecoded(path, scanned, keywords);
   }
 
   private candidateRules(keywords: Set<number>): Set<CompiledRule> {
@@ -185,28 +252,65 @@ export class Detector {
     return candidates;
   }
 
+  /**
+   * The noise kinds whose markers are among the keywords found, in the order their markers first
+   * occur in the text (`text` gives it, for files with more than one kind): kinds are blanked one
+   * after another, in that order.
+   */
+  private noiseKindsIn(keywords: Set<number>, text: () => string): NoiseKind[] | undefined {
+    let kinds: NoiseKind[] | undefined;
+    for (const id of keywords) {
+      const marked = this.noiseByKeyword[id];
+      if (marked === undefined) continue;
+      kinds ??= [];
+      for (const kind of marked) if (!kinds.includes(kind)) kinds.push(kind);
+    }
+    if (kinds !== undefined && kinds.length > 1) {
+      const source = text();
+      const first = new Map(kinds.map((kind) => [kind, firstMarkerEnd(kind, source)]));
+      kinds.sort((a, b) => first.get(a)! - first.get(b)!);
+    }
+    return kinds;
+  }
+
+  /** The text with the given kinds of noise blanked, kind after kind (see noise-mask.ts). */
+  private maskText(path: string, original: string, kinds: readonly NoiseKind[]): { text: string; changed: boolean } {
+    let text = original;
+    let changed = false;
+    for (const kind of kinds) {
+      if (kind.path && !kind.path.test(path)) continue;
+      if (!kind.literalMarkers && !kind.markers.some((m) => text.includes(m))) continue;
+      const ranges: number[] = [];
+      noiseRanges(kind, text, ranges);
+      if (ranges.length === 0) continue;
+      text = blankRanges(text, ranges);
+      changed = true;
+    }
+    return { text, changed };
+  }
+
   /** Keyword ids present in the text once noise is blanked: one pass, two only for files holding noise. */
   private presentKeywords(path: string, original: string): { text: string; keywords: Set<number> } {
     const keywords = this.prefilter.matches(original);
-    const noise = new Set<(typeof NOISE_KINDS)[number]>();
-    for (const id of keywords) for (const kind of this.noiseByKeyword.get(id) ?? []) noise.add(kind);
-    if (noise.size === 0) return { text: original, keywords };
-    const text = maskNoise(path, original, noise);
-    return text === original ? { text, keywords } : { text, keywords: this.prefilter.matches(text) };
+    const kinds = this.noiseKindsIn(keywords, () => original);
+    if (kinds === undefined) return { text: original, keywords };
+    const { text, changed } = this.maskText(path, original, kinds);
+    return changed ? { text, keywords: this.prefilter.matches(text) } : { text, keywords };
   }
 
+  /** Runs the rules the keywords call for over `text` (noise already blanked) and turns matches into findings. */
   private scanDecoded(
     path: string,
-    original: string,
+    decoded: string | (() => string),
+    keywords: Set<number>,
     mapPosition?: (line: number, column: number) => { line: number; column: number },
   ): Finding[] {
-    const { text, keywords } = this.presentKeywords(path, original);
-    const candidates = this.candidateRules(keywords);
-    if (candidates.size === 0) return [];
+    const rules: CompiledRule[] = [];
+    for (const rule of this.candidateRules(keywords)) if (rule.pathAllowed(path)) rules.push(rule);
+    if (rules.length === 0) return []; // nothing to run: the text is not even decoded
+    const text = typeof decoded === 'string' ? decoded : decoded();
     const matches: RawMatch[] = [];
-    for (const rule of candidates) {
-      if (rule.pathAllowed(path)) this.runRule(rule, text, matches);
-    }
+    for (const rule of rules) this.runRule(rule, text, matches);
     if (matches.length === 0) return [];
 
     const lines = new LineIndex(text);
@@ -252,6 +356,23 @@ export class Detector {
       out.push({ rule, offset: match.index + Math.max(within, 0), secret });
     }
   }
+}
+
+const markerRegexes = new Map<string, RegExp>();
+
+/** Where the first of a noise kind's markers to occur (case-insensitively) ends, as the prefilter meets them. */
+function firstMarkerEnd(kind: NoiseKind, text: string): number {
+  let first = Infinity;
+  for (const marker of kind.markers) {
+    let regex = markerRegexes.get(marker);
+    if (regex === undefined) {
+      regex = new RegExp(marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      markerRegexes.set(marker, regex);
+    }
+    const at = regex.exec(text);
+    if (at !== null) first = Math.min(first, at.index + marker.length);
+  }
+  return first;
 }
 
 const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;

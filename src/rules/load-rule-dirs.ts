@@ -32,12 +32,26 @@ export function ruleFilesIn(dir: string): string[] {
   return files;
 }
 
+/**
+ * Rule files already parsed in this process, by path, with the text they were parsed from: YAML
+ * parsing is most of the cost of loading rules (hundreds of ms), and a scan loads them more than
+ * once (to check them before fetching, then to run them). A file whose text changed is parsed again.
+ */
+const parsed = new Map<string, { text: string; name: string; specs: RuleSpec[] }>();
+
 export function loadRuleSpecs(dirs: string[]): RuleSpec[] {
   const specs: RuleSpec[] = [];
   for (const dir of dirs) {
     for (const file of ruleFilesIn(dir)) {
       const name = dir === BUILTIN_RULES_DIR ? `patterns/${relative(dir, file)}` : file;
-      specs.push(...parseRuleFile(readFileSync(file, 'utf8'), name));
+      const text = readFileSync(file, 'utf8');
+      let entry = parsed.get(file);
+      if (entry === undefined || entry.text !== text || entry.name !== name) {
+        entry = { text, name, specs: parseRuleFile(text, name) };
+        parsed.set(file, entry);
+      }
+      // Copies, so a caller that changes a spec does not change the next caller's.
+      specs.push(...structuredClone(entry.specs));
     }
   }
   return specs;

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Detector, FileScanResult } from '../detect/detector.js';
 import type { RuleSpec } from '../detect/rule-types.js';
 import { packageRoot } from '../package-root.js';
+import { BUILTIN_RULES_DIR, loadRuleSpecs } from '../rules/load-rule-dirs.js';
 
 // Where detection runs: in this thread (small scans, tests) or on a pool of
 // worker threads so every core scans while the main thread fetches and reads
@@ -33,9 +34,9 @@ export interface WorkerPoolOptions {
   maxBytesInFlight?: number;
 }
 
+/** What a worker starts from: the rule specs already parsed here (so no worker parses YAML), and exclusions. */
 export interface WorkerInit {
-  ruleDirs: string[];
-  extraSpecs: RuleSpec[];
+  specs: RuleSpec[];
   excludePaths: string[];
 }
 
@@ -108,7 +109,9 @@ export class WorkerPoolEngine implements DetectionEngine {
 
   constructor(options: WorkerPoolOptions) {
     this.maxBytesInFlight = options.maxBytesInFlight ?? 64 * 1024 * 1024;
-    const init: WorkerInit = { ruleDirs: options.ruleDirs, extraSpecs: options.extraSpecs, excludePaths: options.excludePaths };
+    // Rule files are read and parsed once, in this thread; each worker only compiles them, once.
+    const specs = [...loadRuleSpecs([BUILTIN_RULES_DIR, ...options.ruleDirs]), ...options.extraSpecs];
+    const init: WorkerInit = { specs, excludePaths: options.excludePaths };
     this.workers = Array.from({ length: Math.max(1, options.size) }, () => new PoolWorker(init, (bytes) => this.settled(bytes)));
   }
 

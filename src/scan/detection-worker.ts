@@ -1,12 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.js';
-import { loadRules } from '../rules/load-rule-dirs.js';
+import { compileRules } from '../detect/rule-compiler.js';
 import type { WorkerInit } from './detection-engine.js';
 
-// One detection thread: compiles the rules once, then scans whatever files it is sent.
+// One detection thread: compiles the rules it is given once (the main thread read and parsed
+// the rule files), then scans whatever files it is sent.
 
 const init = workerData as WorkerInit;
-const detector = new Detector(loadRules(init.ruleDirs, init.extraSpecs), { excludePaths: init.excludePaths });
+const detector = new Detector(compileRules(init.specs), { excludePaths: init.excludePaths });
 
 parentPort!.on('message', (message: { id: number; path: string; bytes: Uint8Array }) => {
   try {

@@ -57,9 +57,10 @@ describe.skipIf(!hasTmux)('keepopen in a terminal (tmux, 80x24)', () => {
     await look('note for false-positive:');
     await t.type('fixture key');
     await t.keys('Enter');
-    const decided = await look('billing-api is keep-open: deploy/ci.env:3 marked false-positive');
-    expect(decided).toMatch(/^billing-api\s+keep-open \(HEAD only\)$/m);
-    expect(decided).toContain('FINDINGS (1, 0 open)');
+    await look('billing-api is keep-open: deploy/ci.env:3 marked false-positive');
+    // The repo's header and counts are redrawn from the database after the decision: wait for them too.
+    await look(/^billing-api\s+keep-open \(HEAD only\)$/m);
+    await look('FINDINGS (1, 0 open)');
 
     await t.keys('Escape');
     await look(/ {2}keep-open\s+0\s+0\s+billing-api/);
