@@ -2,6 +2,7 @@ import type { Finding } from '../detect/rule-types.js';
 import type { RepoResult, ScanInfo, ScanReporter } from '../scan/events.js';
 import type { SkippedRepo } from '../scan/repo-target.js';
 import type { RepoChanges } from '../triage/compare-scans.js';
+import { safeJson } from './printable.js';
 
 // The JSON contract of ../shared/README.md, version 1. Users script against it:
 // add fields freely, never rename or drop one.
@@ -93,6 +94,6 @@ export class JsonReporter implements ScanReporter {
   }
   render(): string {
     if (!this.scan) throw new Error('JSON report rendered before the scan started');
-    return JSON.stringify(buildJsonReport(this.scan, this.results, this.skipped), null, 2) + '\n';
+    return safeJson(JSON.stringify(buildJsonReport(this.scan, this.results, this.skipped), null, 2)) + '\n';
   }
 }

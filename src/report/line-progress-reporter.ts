@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { RepoResult, ScanReporter } from '../scan/events.js';
 import type { SkippedRepo } from '../scan/repo-target.js';
+import { printable, printablePath } from './printable.js';
 
 // Plain progress for pipes and CI: one line per repo as it ends, on stderr, so
 // stdout stays clean for --format json.
@@ -11,7 +12,7 @@ export class LineProgressReporter implements ScanReporter {
   constructor(private readonly out: Writable) {}
 
   onRepoSkipped(repo: SkippedRepo): void {
-    this.out.write(`skipped ${repo.name}: ${repo.reason}\n`);
+    this.out.write(`skipped ${printablePath(repo.name)}: ${printable(repo.reason)}\n`);
   }
   onRepoQueued(): void {
     this.total++;
@@ -24,9 +25,9 @@ export class LineProgressReporter implements ScanReporter {
   }
   private line(result: RepoResult): void {
     this.done++;
-    const detail = result.verdict === 'error' ? ` (${result.error ?? 'failed'})`
+    const detail = result.verdict === 'error' ? ` (${printable(result.error ?? 'failed')})`
       : result.unchangedSince ? ' (unchanged since the last scan)'
       : result.findings.length > 0 ? ` (${result.findings.length} findings)` : '';
-    this.out.write(`[${this.done}/${this.total}] ${result.verdict} ${result.repo.name}${detail}\n`);
+    this.out.write(`[${this.done}/${this.total}] ${result.verdict} ${printablePath(result.repo.name)}${detail}\n`);
   }
 }

@@ -1,9 +1,11 @@
 import type { RepoResult, ScanReporter, ScanSummary } from '../scan/events.js';
 import type { SkippedRepo } from '../scan/repo-target.js';
 import { verdictLabel } from '../triage/verdict.js';
+import { printable, printablePath } from './printable.js';
 
 // The default, human-readable output: one row per repo, then the findings with
-// redacted values only.
+// redacted values only. Names, paths and reasons come from untrusted repos: they
+// are printed escaped (see printable.ts), one report line per line.
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -11,14 +13,15 @@ function pad(text: string, width: number): string {
 
 export function renderTable(results: readonly RepoResult[], summary: ScanSummary, skipped: readonly SkippedRepo[] = []): string {
   const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
-  const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => r.repo.name.length)));
+  const name = (r: RepoResult) => printablePath(r.repo.name);
+  const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => name(r).length)));
   const label = (r: RepoResult) => verdictLabel(r.verdict, r.historyScanned);
   const verdictWidth = Math.max(13, ...sorted.map((r) => label(r).length));
   const lines: string[] = [];
   lines.push(`${pad('REPO', nameWidth)}  ${pad('VERDICT', verdictWidth)}  ${pad('FINDINGS', 8)}  REASONS`);
   for (const r of sorted) {
-    const [first = '', ...rest] = r.reasons;
-    lines.push(`${pad(r.repo.name, nameWidth)}  ${pad(label(r), verdictWidth)}  ${pad(String(r.findings.length), 8)}  ${first}`);
+    const [first = '', ...rest] = r.reasons.map(printable);
+    lines.push(`${pad(name(r), nameWidth)}  ${pad(label(r), verdictWidth)}  ${pad(String(r.findings.length), 8)}  ${first}`);
     for (const reason of rest) lines.push(`${' '.repeat(nameWidth + 2 + verdictWidth + 2 + 8 + 2)}${reason}`);
   }
   const withFindings = sorted.filter((r) => r.findings.length > 0);
@@ -27,7 +30,7 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
     for (const r of withFindings) {
       for (const f of r.findings) {
         const where = f.inHistoryOnly ? `  (history only, first seen in ${f.commit?.slice(0, 12) ?? 'unknown'})` : '';
-        lines.push(`  ${r.repo.name}  ${f.path}:${f.line}:${f.column}  ${f.ruleId}  ${f.severity}  ${f.redacted}${where}`);
+        lines.push(`  ${name(r)}  ${printablePath(f.path)}:${f.line}:${f.column}  ${printable(f.ruleId)}  ${f.severity}  ${printable(f.redacted)}${where}`);
       }
     }
   }
@@ -36,16 +39,16 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
     lines.push('', 'CHANGES SINCE THE LAST SCAN');
     for (const r of changed) {
       const c = r.changes!;
-      lines.push(`  ${r.repo.name}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.moved.length} moved, ${c.stillPresent.length} still present`);
+      lines.push(`  ${name(r)}: ${c.fixed.length} fixed, ${c.new.length} new, ${c.moved.length} moved, ${c.stillPresent.length} still present`);
       const afterFix = r.historyScanned ? 'gone from history too; revoke it if it was ever public' : 'still in git history: revoke it';
-      for (const f of c.fixed) lines.push(`    fixed  ${f.ruleId} in ${f.path}:${f.line} (${afterFix})`);
-      for (const f of c.new) lines.push(`    new    ${f.ruleId} in ${f.path}:${f.line}`);
-      for (const f of c.moved) lines.push(`    moved  ${f.ruleId} ${f.from.path}:${f.from.line} -> ${f.path}:${f.line}`);
+      for (const f of c.fixed) lines.push(`    fixed  ${printable(f.ruleId)} in ${printablePath(f.path)}:${f.line} (${afterFix})`);
+      for (const f of c.new) lines.push(`    new    ${printable(f.ruleId)} in ${printablePath(f.path)}:${f.line}`);
+      for (const f of c.moved) lines.push(`    moved  ${printable(f.ruleId)} ${printablePath(f.from.path)}:${f.from.line} -> ${printablePath(f.path)}:${f.line}`);
     }
   }
   if (skipped.length > 0) {
     lines.push('', `SKIPPED (listed, not scanned)`);
-    for (const s of [...skipped].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`  ${s.name}  ${s.reason}`);
+    for (const s of [...skipped].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`  ${printablePath(s.name)}  ${printable(s.reason)}`);
   }
   lines.push(
     '',

@@ -27,6 +27,13 @@ const rawValues = [
   ...secrets.flatMap((s) => [s['aws-access-key-id'], s.password, ...s['rsa-private-key'].split('\n').filter((l) => !l.startsWith('-----')).slice(0, 3)]),
   extra.github, 'Gx7-QpLm2vRt9WzKc4Hn',
 ];
+/** A value as it would appear if something encoded it on the way out: as is, base64, URL-encoded, hex. */
+function forms(value: string): string[] {
+  return [...new Set([value, Buffer.from(value).toString('base64'), encodeURIComponent(value), Buffer.from(value).toString('hex')])];
+}
+/** The token, and the Basic credentials it travels in when a git server asks for them. */
+const tokenForms = [...forms(TOKEN), Buffer.from(`x-access-token:${TOKEN}`).toString('base64')];
+let orgScan: CliResult;
 
 let root: string;
 let gitServer: GitServer;
@@ -71,15 +78,24 @@ beforeAll(async () => {
   ]);
   makeRepo(join(root, 'repos', 'records'), [{ files: leakyFiles(1) }]);
   makeBareRepoFast(join(root, 'served', 'leak-org', 'portal.git'), leakyFiles(2));
-  gitServer = await startGitServer(join(root, 'served'));
-  api = await startGitHubApiServer({ 'leak-org': [{ name: 'portal', cloneUrl: `${gitServer.url}/leak-org/portal.git` }] }, { tokens: [TOKEN] });
+  // A private repo whose git server asks for credentials (the token is offered) and refuses them.
+  makeBareRepoFast(join(root, 'served', 'leak-org', 'vault.git'), leakyFiles(2));
+  gitServer = await startGitServer(join(root, 'served'), { status: { 'leak-org/vault.git': 401 } });
+  api = await startGitHubApiServer({
+    'leak-org': [
+      { name: 'portal', cloneUrl: `${gitServer.url}/leak-org/portal.git` },
+      { name: 'vault', cloneUrl: `${gitServer.url}/leak-org/vault.git`, private: true },
+    ],
+  }, { tokens: [TOKEN] });
 
   const db = join(root, 'k.db');
   const cache = join(root, 'cache');
   const common = ['--db', db, '--cache-dir', cache, '--keep-clones', '--no-progress'];
   expect((await run(['scan', join(root, 'repos'), ...common])).status).toBe(0);
   expect((await run(['scan', join(root, 'repos'), ...common, '--history', '--format', 'json', '--output', join(root, 'report.json')])).status).toBe(0);
-  expect((await run(['scan', '--org', 'leak-org', ...common, '--format', 'json'], { GITHUB_API_URL: api.url })).status).toBe(0);
+  orgScan = await run(['scan', '--org', 'leak-org', ...common, '--format', 'json'], { GITHUB_API_URL: api.url });
+  expect(orgScan.status).toBe(0);
+  expect((await run(['scan', '--org', 'leak-org', ...common], { GITHUB_API_URL: api.url })).status).toBe(0); // table too
   expect((await run(['recheck', '--all', ...common, '--force'], { GITHUB_API_URL: api.url })).status).toBe(0);
   for (const format of ['json', 'csv', 'sarif', 'markdown']) {
     expect((await run(['export', '--db', db, '--format', format, '--output', join(root, `export.${format}`)])).status).toBe(0);
@@ -107,6 +123,11 @@ describe('no secret leaves keepopen', () => {
     expect([...rules].some((r) => r.includes('password'))).toBe(true);
     expect(report.findings.some((f) => f.inHistoryOnly)).toBe(true);
     expect(report.findings.length).toBeGreaterThan(6);
+    // The org scan used the token: it listed the private repo, offered the token to its git server, and was refused.
+    const org = JSON.parse(orgScan.stdout) as { repos: { name: string; verdict: string; reasons: string[] }[] };
+    expect(org.repos.find((r) => r.name === 'leak-org/portal')?.verdict).toBe('review-needed');
+    expect(org.repos.find((r) => r.name === 'leak-org/vault')?.verdict).toBe('error');
+    expect(org.repos.find((r) => r.name === 'leak-org/vault')?.reasons[0]).toMatch(/HTTP 401/);
   });
 
   it('no raw value and no token in stdout, stderr, the database, exports, the baseline or the cache', () => {
@@ -117,8 +138,9 @@ describe('no secret leaves keepopen', () => {
       ...outputs.flatMap((o, i): [string, string][] => [[`stdout of run ${i}`, o.stdout], [`stderr of run ${i}`, o.stderr]]),
       ...files.map((f): [string, string] => [relative(root, f), readFileSync(f).toString('latin1')]),
     ];
+    const needles = [...rawValues.flatMap(forms), ...tokenForms];
     for (const [where, text] of texts) {
-      for (const value of [...rawValues, TOKEN]) expect(text.includes(value), `${value.slice(0, 6)}... in ${where}`).toBe(false);
+      for (const value of needles) expect(text.includes(value), `${value.slice(0, 6)}... in ${where}`).toBe(false);
     }
   });
 

@@ -1,11 +1,13 @@
 import type { ExportSet } from '../../store/export-queries.js';
+import { printable } from '../printable.js';
 import { triageCounts } from './triage-counts.js';
 
 // A shortlist a spreadsheet opens: one row per repo (RFC 4180 quoting). Cells that a
 // spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe.
 
 function cell(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
+  // Control characters from a repo's names are shown escaped (a spreadsheet or a terminal would act on them).
+  let text = value === null ? '' : printable(String(value));
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

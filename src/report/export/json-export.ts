@@ -1,5 +1,6 @@
 import type { ExportSet } from '../../store/export-queries.js';
 import type { JsonReport } from '../json-report.js';
+import { safeJson } from '../printable.js';
 
 /** The JSON contract (version 1) from the latest recorded results. */
 export function renderJsonExport(set: ExportSet): string {
@@ -16,5 +17,5 @@ export function renderJsonExport(set: ExportSet): string {
     ),
     skipped: [],
   };
-  return JSON.stringify(report, null, 2) + '\n';
+  return safeJson(JSON.stringify(report, null, 2)) + '\n';
 }

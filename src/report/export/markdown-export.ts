@@ -1,11 +1,13 @@
 import type { ExportSet } from '../../store/export-queries.js';
 import { triageCounts } from './triage-counts.js';
 import { verdictLabel } from '../../triage/verdict.js';
+import { printable } from '../printable.js';
 
 // A shortlist to paste into a decision paper: a summary, then one table row per repo.
 
+/** One table cell: no line breaks, pipes or HTML from a repo's names survive as markup; controls are shown escaped. */
 function escape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return printable(text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 export function renderMarkdown(set: ExportSet, verdict?: string): string {

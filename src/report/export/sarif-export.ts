@@ -1,4 +1,5 @@
 import type { ExportFinding, ExportSet } from '../../store/export-queries.js';
+import { safeJson } from '../printable.js';
 
 // SARIF 2.1.0, as GitHub code scanning accepts it: one run per repository (with
 // versionControlProvenance), a rule per rule id, a result per finding with a
@@ -54,5 +55,5 @@ export function renderSarif(set: ExportSet, version: string): string {
     }
     return run;
   });
-  return JSON.stringify({ version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs }, null, 2) + '\n';
+  return safeJson(JSON.stringify({ version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs }, null, 2)) + '\n';
 }
