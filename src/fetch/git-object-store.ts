@@ -22,6 +22,25 @@ const OFS_DELTA = 6;
 const REF_DELTA = 7;
 /** Resolved delta bases kept for reuse: deep delta chains are read oldest-first, so bases repeat. */
 const BASE_CACHE_BYTES = 48 * 1024 * 1024;
+/** Packs up to this size are read into memory once (one read instead of one per object); larger ones are read per entry. */
+const IN_MEMORY_PACK_BYTES = 128 * 1024 * 1024;
+/**
+ * No object is ever made larger than this in memory (readers list bigger blobs as too large
+ * before reading them; this bounds what a hostile repo can make us allocate otherwise: a tree,
+ * a delta base, an object whose header lies about its size, a zlib bomb).
+ */
+export const DEFAULT_MAX_OBJECT_BYTES = 128 * 1024 * 1024;
+const MAX_DELTA_DEPTH = 4095;
+
+/** zlib, never producing more than `limit` bytes: a bomb or a lying header is an error, not an allocation. */
+function inflateAtMost(data: Buffer, limit: number, what: string): Buffer {
+  try {
+    return inflateSync(data, { maxOutputLength: Math.max(1, limit) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new GitObjectFormatError(`${what} inflates to more than ${limit} bytes (its header says less, or it is larger than keepopen reads)`);
+    throw new GitObjectFormatError(`${what} is damaged (${(error as Error).message})`);
+  }
+}
 
 export class GitObjectFormatError extends Error {
   override name = 'GitObjectFormatError';
@@ -38,13 +57,15 @@ class Pack {
   /** Offsets in ascending order: an entry ends where the next begins. */
   private readonly sortedOffsets: Float64Array;
 
-  constructor(readonly packPath: string, idxPath: string) {
+  constructor(readonly packPath: string, idxPath: string, private readonly maxEntryBytes: number) {
     const idx = readFileSync(idxPath);
     if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new GitObjectFormatError(`${idxPath}: not a version 2 pack index`);
     this.fanout = new Uint32Array(256);
     for (let i = 0; i < 256; i++) this.fanout[i] = idx.readUInt32BE(8 + i * 4);
     this.count = this.fanout[255]!;
     const idsStart = 8 + 256 * 4;
+    // A hostile or damaged index could claim billions of objects: it must hold what it claims.
+    if (idx.length < idsStart + this.count * 28 + 40) throw new GitObjectFormatError(`${idxPath}: the index claims ${this.count} objects but is only ${idx.length} bytes`);
     this.ids = idx.subarray(idsStart, idsStart + this.count * 20);
     const offsetsStart = idsStart + this.count * 20 + this.count * 4;
     const largeStart = offsetsStart + this.count * 4;
@@ -56,7 +77,11 @@ class Pack {
     this.sortedOffsets = Float64Array.from(this.offsets).sort();
     this.fd = openSync(packPath, 'r');
     this.size = fstatSync(this.fd).size;
+    if (this.size <= IN_MEMORY_PACK_BYTES) this.whole = readFileSync(packPath);
   }
+
+  /** The whole pack, when it is small enough to hold. */
+  private readonly whole: Buffer | undefined;
 
   close(): void {
     closeSync(this.fd);
@@ -96,8 +121,10 @@ class Pack {
   /** The raw entry: its type code, its size, and what follows the header (delta base reference, then zlib data). */
   readEntry(offset: number, limit = Infinity): { code: number; size: number; body: Buffer } {
     const end = Math.min(this.endOf(offset), offset + limit);
-    const raw = Buffer.allocUnsafe(end - offset);
-    let read = 0;
+    if (end - offset > this.maxEntryBytes) throw new GitObjectFormatError(`${this.packPath}: the entry at ${offset} is ${end - offset} bytes compressed, more than keepopen reads`);
+    if (end <= offset) throw new GitObjectFormatError(`${this.packPath}: no entry at ${offset}`);
+    const raw = this.whole ? this.whole.subarray(offset, end) : Buffer.allocUnsafe(end - offset);
+    let read = this.whole ? raw.length : 0;
     while (read < raw.length) {
       const n = readSync(this.fd, raw, read, raw.length - read, offset + read);
       if (n === 0) throw new GitObjectFormatError(`${this.packPath}: truncated at ${offset + read}`);
@@ -118,7 +145,7 @@ class Pack {
 }
 
 /** Applies a git delta to its base (git's pack format: copy and insert instructions). */
-export function applyDelta(base: Buffer, delta: Buffer): Buffer {
+export function applyDelta(base: Buffer, delta: Buffer, maxTargetBytes = Infinity): Buffer {
   let at = 0;
   const varint = () => {
     let value = 0;
@@ -133,7 +160,9 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   };
   const baseSize = varint();
   if (baseSize !== base.length) throw new GitObjectFormatError(`delta base is ${base.length} bytes, the delta expects ${baseSize}`);
-  const target = Buffer.allocUnsafe(varint());
+  const targetSize = varint();
+  if (targetSize > maxTargetBytes) throw new GitObjectFormatError(`delta makes an object of ${targetSize} bytes, more than keepopen reads`);
+  const target = Buffer.allocUnsafe(targetSize);
   let out = 0;
   while (at < delta.length) {
     const op = delta[at++]!;
@@ -190,29 +219,31 @@ export class GitObjectStore {
   private constructor(
     private readonly objectsDir: string,
     private readonly packs: Pack[],
+    private readonly maxObjectBytes: number,
   ) {}
 
-  static open(gitdir: string): GitObjectStore {
-    return GitObjectStore.openObjects(join(gitdir, 'objects'), 0);
+  /** `maxObjectBytes`: no object larger than this is ever inflated (default DEFAULT_MAX_OBJECT_BYTES). */
+  static open(gitdir: string, options: { maxObjectBytes?: number } = {}): GitObjectStore {
+    return GitObjectStore.openObjects(join(gitdir, 'objects'), 0, options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
   }
 
   /** An objects folder, with the folders its info/alternates names (as git borrows objects from them). */
-  private static openObjects(objectsDir: string, depth: number): GitObjectStore {
+  private static openObjects(objectsDir: string, depth: number, maxObjectBytes: number): GitObjectStore {
     const packDir = join(objectsDir, 'pack');
     const packs: Pack[] = [];
     if (existsSync(packDir)) {
       for (const name of readdirSync(packDir).sort()) {
         if (!name.endsWith('.idx')) continue;
         const packPath = join(packDir, name.replace(/\.idx$/, '.pack'));
-        if (existsSync(packPath)) packs.push(new Pack(packPath, join(packDir, name)));
+        if (existsSync(packPath)) packs.push(new Pack(packPath, join(packDir, name), maxObjectBytes + 1024));
       }
     }
-    const store = new GitObjectStore(objectsDir, packs);
+    const store = new GitObjectStore(objectsDir, packs, maxObjectBytes);
     const alternates = join(objectsDir, 'info', 'alternates');
     if (depth < 5 && existsSync(alternates)) {
       for (const line of readFileSync(alternates, 'utf8').split('\n')) {
         const dir = line.trim();
-        if (dir && !dir.startsWith('#')) store.alternates.push(GitObjectStore.openObjects(resolve(objectsDir, dir), depth + 1));
+        if (dir && !dir.startsWith('#')) store.alternates.push(GitObjectStore.openObjects(resolve(objectsDir, dir), depth + 1, maxObjectBytes));
       }
     }
     return store;
@@ -225,44 +256,50 @@ export class GitObjectStore {
     for (const alternate of this.alternates) alternate.close();
   }
 
-  read(oid: string, asBase = false): GitObject | undefined {
+  /** `depth`: how deep in a delta chain this read is (a chain that loops would never end). */
+  read(oid: string, asBase = false, depth = 0): GitObject | undefined {
     const id = Buffer.from(oid, 'hex');
     for (const pack of this.packs) {
       const offset = pack.offsetOf(id);
-      if (offset !== -1) return this.readPacked(pack, offset, asBase);
+      if (offset !== -1) return this.readPacked(pack, offset, asBase, depth);
     }
     const loose = this.readLoose(oid);
     if (loose) return loose;
     for (const alternate of this.alternates) {
-      const found = alternate.read(oid);
+      const found = alternate.read(oid, asBase, depth);
       if (found) return found;
     }
     return undefined;
   }
 
   private readLoose(oid: string): GitObject | undefined {
-    let raw: Buffer;
+    let file: Buffer;
     try {
-      raw = inflateSync(readFileSync(join(this.objectsDir, oid.slice(0, 2), oid.slice(2))));
+      file = readFileSync(join(this.objectsDir, oid.slice(0, 2), oid.slice(2)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new GitObjectFormatError(`loose object ${oid} is damaged (${(error as Error).message})`);
+      throw new GitObjectFormatError(`loose object ${oid} cannot be read (${(error as Error).message})`);
     }
-    const nul = raw.indexOf(0);
-    const [type, size] = raw.subarray(0, nul).toString('latin1').split(' ');
-    const data = raw.subarray(nul + 1);
-    if (!type || !['commit', 'tree', 'blob', 'tag'].includes(type) || Number(size) !== data.length) {
+    // Sized from its header first; then never inflated past what the header says.
+    const { type, size, headerLength } = looseHeader(file.subarray(0, 512), oid);
+    if (size > this.maxObjectBytes) throw new GitObjectFormatError(`loose object ${oid} claims ${size} bytes, more than keepopen reads`);
+    const raw = inflateAtMost(file, headerLength + size, `loose object ${oid}`);
+    const data = raw.subarray(headerLength);
+    if (!['commit', 'tree', 'blob', 'tag'].includes(type) || size !== data.length) {
       throw new GitObjectFormatError(`loose object ${oid} has a bad header`);
     }
     return { type: type as GitObjectType, data };
   }
 
   /** An entry, its delta chain resolved; only objects read as delta bases are cached (the ones that are read again). */
-  private readPacked(pack: Pack, offset: number, asBase = false): GitObject {
+  private readPacked(pack: Pack, offset: number, asBase = false, depth = 0): GitObject {
     const key = `${pack.packPath}:${offset}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
+    // git writes chains of at most 4095 deltas (pack.depth); a longer one loops or is hostile.
+    if (depth > MAX_DELTA_DEPTH) throw new GitObjectFormatError(`${pack.packPath}: a delta chain is longer than ${MAX_DELTA_DEPTH} (it loops, or the pack is damaged)`);
     const { code, size, body } = pack.readEntry(offset);
+    if (size > this.maxObjectBytes) throw new GitObjectFormatError(`${pack.packPath}: the entry at ${offset} claims ${size} bytes, more than keepopen reads`);
     let object: GitObject;
     if (code === OFS_DELTA || code === REF_DELTA) {
       let base: GitObject | undefined;
@@ -274,18 +311,19 @@ export class GitObjectStore {
           byte = body[at++]!;
           back = (back + 1) * 128 + (byte & 0x7f);
         }
-        base = this.readPacked(pack, offset - back, true);
+        if (back <= 0 || back > offset) throw new GitObjectFormatError(`${pack.packPath}: the delta at ${offset} points at its own or no base`);
+        base = this.readPacked(pack, offset - back, true, depth + 1);
       } else {
-        base = this.read(body.subarray(0, 20).toString('hex'), true);
+        base = this.read(body.subarray(0, 20).toString('hex'), true, depth + 1);
         at = 20;
         if (!base) throw new GitObjectFormatError(`delta base ${body.subarray(0, 20).toString('hex')} is missing`);
       }
-      const delta = inflateSync(body.subarray(at));
-      object = { type: base.type, data: applyDelta(base.data, delta) };
+      const delta = inflateAtMost(body.subarray(at), size, `${pack.packPath}: the delta at ${offset}`);
+      object = { type: base.type, data: applyDelta(base.data, delta, this.maxObjectBytes) };
     } else {
       const type = TYPE_BY_CODE[code];
       if (!type) throw new GitObjectFormatError(`${pack.packPath}: unknown entry type ${code} at ${offset}`);
-      object = { type, data: inflateSync(body) };
+      object = { type, data: inflateAtMost(body, size, `${pack.packPath}: the entry at ${offset}`) };
       if (object.data.length !== size) throw new GitObjectFormatError(`${pack.packPath}: entry at ${offset} is ${object.data.length} bytes, its header says ${size}`);
     }
     // zlib's output may sit in a much larger allocation: a cached copy holds only its bytes.
@@ -339,11 +377,7 @@ export class GitObjectStore {
     try {
       const head = Buffer.alloc(512);
       const n = readSync(fd, head, 0, head.length, 0);
-      const inflated = inflateSync(head.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-      const nul = inflated.indexOf(0);
-      const size = Number(inflated.subarray(0, nul === -1 ? 0 : nul).toString('latin1').split(' ')[1]);
-      if (nul === -1 || !Number.isSafeInteger(size)) throw new GitObjectFormatError(`loose object ${oid} has a bad header`);
-      return size;
+      return looseHeader(head.subarray(0, n), oid).size;
     } catch (error) {
       if (error instanceof GitObjectFormatError) throw error;
       throw new GitObjectFormatError(`loose object ${oid} is damaged (${(error as Error).message})`);
@@ -351,6 +385,23 @@ export class GitObjectStore {
       closeSync(fd);
     }
   }
+}
+
+/** A loose object's header ("blob 1234\0"), from the first compressed bytes of its file. */
+function looseHeader(compressedStart: Buffer, oid: string): { type: string; size: number; headerLength: number } {
+  let inflated: Buffer;
+  try {
+    // Z_SYNC_FLUSH: what the first bytes give, without the end of the stream; 512 compressed bytes inflate to at most ~512 KB.
+    inflated = inflateSync(compressedStart, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw new GitObjectFormatError(`loose object ${oid} is damaged (${(error as Error).message})`);
+    throw new GitObjectFormatError(`loose object ${oid} has a bad header`);
+  }
+  const nul = inflated.indexOf(0);
+  const [type = '', sizeText = ''] = inflated.subarray(0, nul === -1 ? 0 : nul).toString('latin1').split(' ');
+  const size = Number(sizeText);
+  if (nul === -1 || nul > 32 || !/^\d+$/.test(sizeText) || !Number.isSafeInteger(size)) throw new GitObjectFormatError(`loose object ${oid} has a bad header`);
+  return { type, size, headerLength: nul + 1 };
 }
 
 /** A tree's entries: mode (as git writes it, e.g. 40000, 100644, 120000, 160000), name, object id. */

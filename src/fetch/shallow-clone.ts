@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import git from 'isomorphic-git';
-import type { GitHttpClient } from './git-http-client.js';
+import { ResponseTooLargeError, type GitHttpClient } from './git-http-client.js';
 
 // Shallow fetch with isomorphic-git: depth 1, one branch, no checkout, tags left
 // out. The clone is a bare git directory; a later scan of the same repo fetches
@@ -27,9 +27,10 @@ export interface FetchResult {
   updated: boolean;
 }
 
-/** Permanent failures: retrying cannot help. */
+/** Permanent failures: retrying cannot help (a response over the byte cap would only come again). */
 function isPermanent(error: unknown): boolean {
   const e = error as { code?: string; data?: { statusCode?: number } };
+  if (e.code === 'ResponseTooLarge' || e.code === 'PackRefused' || error instanceof ResponseTooLargeError) return true;
   const status = e.data?.statusCode;
   if (status !== undefined) return status < 500 && status !== 429 && status !== 408;
   return e.code === 'NotFoundError' && !/objects|pack/i.test(String((error as Error).message));
@@ -49,8 +50,10 @@ export function describeFetchError(error: unknown, url: string): string {
   if (status === 401 || status === 403) return `clone refused by ${host} (HTTP ${status}): the repo is private or the token lacks access`;
   if (status === 404) return `repository not found at ${url} (HTTP 404)`;
   if (status !== undefined) return `clone failed: HTTP ${status} ${e.data?.statusMessage ?? ''} from ${host}`.trim();
-  const message = (e.message ?? String(error)).split('\n')[0]!;
-  if (/timed out/i.test(message)) return `clone failed: ${message}`;
+  // The server's own words can end up in a message: one line, and not a page of it.
+  const firstLine = (e.message ?? String(error)).split('\n')[0]!;
+  const message = firstLine.length > 200 ? `${firstLine.slice(0, 200)}...` : firstLine;
+  if (e.code === 'ResponseTooLarge' || e.code === 'PackRefused' || /timed out/i.test(message)) return `clone failed: ${message}`;
   if (/ECONNRESET|socket hang up|aborted|premature close/i.test(message)) return `clone failed: connection reset by ${host} during transfer`;
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(message)) return `clone failed: cannot connect to ${host} (${message.match(/E[A-Z_]+/)?.[0] ?? message})`;
   if (/checksum|pack|inflate|zlib|incorrect header|unexpected end|invalid/i.test(message) || e.code === 'InternalError') {
@@ -97,18 +100,26 @@ async function cloneOrUpdate(url: string, gitdir: string, options: FetchOptions)
     rmSync(gitdir, { recursive: true, force: true }); // never leave half a clone to be mistaken for a whole one
     throw error;
   }
-  return { headCommit: await git.resolveRef({ fs, gitdir, ref: 'HEAD' }), updated: false };
+  try {
+    return { headCommit: await git.resolveRef({ fs, gitdir, ref: 'HEAD' }), updated: false };
+  } catch (error) {
+    // A clone with no HEAD (the ref advertisement was empty or cut short) is half a clone too.
+    rmSync(gitdir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Clones (or updates) `url` into `gitdir`, retrying transient failures with backoff. Throws an Error whose message is the reason. */
 export async function shallowFetch(url: string, gitdir: string, options: FetchOptions): Promise<FetchResult> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    options.http.takeFailure?.(url); // nothing from an earlier attempt (or scan) stands for this one
     try {
       return await cloneOrUpdate(url, gitdir, options);
     } catch (error) {
-      lastError = error;
-      if (isPermanent(error) || attempt === options.attempts) break;
+      // What the connection itself failed with, if anything, is the real reason.
+      lastError = options.http.takeFailure?.(url) ?? error;
+      if (isPermanent(lastError) || attempt === options.attempts) break;
       const delay = options.backoffMs * 2 ** (attempt - 1);
       await sleep(delay / 2 + Math.random() * delay);
     }

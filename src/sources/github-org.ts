@@ -21,6 +21,36 @@ export interface GitHubSourceOptions {
   maxWaitSeconds?: number;
   /** Retries of one request after a rate limit or server error (default 3). */
   retries?: number;
+  /** One API request (answer included) taking longer than this fails, and is retried (default 60 s). */
+  requestTimeoutMs?: number;
+  /** An API answer larger than this fails (default 64 MiB; a page of 100 repos is well under 1 MiB). */
+  maxResponseBytes?: number;
+}
+
+/** As long as `keepopen scan --timeout` waits for a git server by default. */
+export const DEFAULT_API_TIMEOUT_MS = 60_000;
+export const DEFAULT_API_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+class ApiResponseTooLarge extends Error {}
+
+/** A response's body, read whole (failing past `maxBytes`), as a new response Octokit can read. */
+async function buffered(response: Response, maxBytes: number): Promise<Response> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new ApiResponseTooLarge(`it sent more than ${Math.round(maxBytes / 1024 / 1024)} MiB for one request`);
+      }
+      chunks.push(value);
+    }
+  }
+  return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 export class SourceError extends Error {
@@ -45,6 +75,17 @@ interface ApiRepo {
 export function createOctokit(options: GitHubSourceOptions): InstanceType<typeof KeepopenOctokit> {
   const maxWait = options.maxWaitSeconds ?? 3600;
   const retries = options.retries ?? 3;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_API_MAX_RESPONSE_BYTES;
+  // Octokit waits for ever by default: a stalled API (or proxy) would hang the whole run.
+  // The body is read here, within the same time and up to a size: Octokit reads it ignoring
+  // errors, so a body that stalled or broke off would come back as an empty answer, not a failure.
+  const fetchWithTimeout: typeof fetch = async (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    if (response.status < 200 || [204, 205, 304].includes(response.status)) return response;
+    return buffered(response, maxBytes);
+  };
   const wait = (kind: string, retryAfter: number, url: string, retryCount: number) => {
     if (retryCount >= retries || retryAfter > maxWait) return false;
     options.onWait?.(`GitHub ${kind} rate limit on ${url}: waiting ${retryAfter}s (retry ${retryCount + 1} of ${retries})`);
@@ -61,11 +102,18 @@ export function createOctokit(options: GitHubSourceOptions): InstanceType<typeof
       onSecondaryRateLimit: (retryAfter: number, request: { url: string }, _o: unknown, retryCount: number) => wait('secondary', retryAfter, request.url, retryCount),
     },
     retry: { retries, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    request: { fetch: fetchWithTimeout },
   });
 }
 
-function describeApiError(error: unknown, org: string, apiUrl: string): SourceError {
-  const e = error as { status?: number; message?: string; response?: unknown; cause?: { code?: string; message?: string } };
+function describeApiError(error: unknown, org: string, apiUrl: string, timeoutMs: number): SourceError {
+  const e = error as { name?: string; status?: number; message?: string; response?: unknown; cause?: { name?: string; code?: string; message?: string } };
+  if (e.cause instanceof ApiResponseTooLarge) {
+    return new SourceError(`the GitHub API at ${apiUrl} answered too much listing "${org}": ${e.cause.message}; check GITHUB_API_URL`);
+  }
+  if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') {
+    return new SourceError(`the GitHub API at ${apiUrl} did not answer within ${timeoutMs / 1000}s listing "${org}" (after retries): try again later, or check GITHUB_API_URL and the network`);
+  }
   // Octokit reports a request that got no HTTP answer at all as status 500 with no response.
   if (e.response === undefined) {
     const cause = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
@@ -109,8 +157,11 @@ async function listAllPages(octokit: InstanceType<typeof KeepopenOctokit>, org: 
   const repos: ApiRepo[] = [];
   let promisedLast = 1;
   let page = 0;
-  for await (const response of octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org, type: 'all', per_page: PER_PAGE })) {
+  const pages = octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org, type: 'all', per_page: PER_PAGE });
+  for await (const response of notListsAreIncomplete(pages, org, () => page + 1)) {
     page++;
+    // A page that is not a list of repos (a proxy's error page, a body cut short) is no page at all.
+    if (!Array.isArray(response.data)) throw new IncompleteListing(`the listing of "${org}" ended early (page ${page} was not a list of repos)`);
     const data = response.data as ApiRepo[];
     promisedLast = Math.max(promisedLast, linkedPage(response.headers.link, 'last') ?? page);
     // Only the last page may be short, and a page GitHub links to is never empty.
@@ -125,6 +176,22 @@ async function listAllPages(octokit: InstanceType<typeof KeepopenOctokit>, org: 
 
 class IncompleteListing extends Error {}
 
+/**
+ * Octokit's paginate fails with a TypeError when a page's body is not JSON at all (it
+ * looks for `total_count` in a string): that is a page that was not a list of repos, not
+ * a network failure. Errors with an HTTP status, or a cause, pass as they are.
+ */
+async function* notListsAreIncomplete<T>(pages: AsyncIterable<T>, org: string, page: () => number): AsyncGenerator<T> {
+  try {
+    yield* pages;
+  } catch (error) {
+    if (error instanceof TypeError && (error as { status?: number }).status === undefined && error.cause === undefined) {
+      throw new IncompleteListing(`the listing of "${org}" ended early (page ${page()} was not a list of repos)`);
+    }
+    throw error;
+  }
+}
+
 /** Lists an organisation's repos. Throws SourceError (one clear line) when the listing fails or comes back incomplete. */
 export async function listOrgRepos(org: string, options: GitHubSourceOptions): Promise<{ targets: RepoTarget[]; skipped: SkippedRepo[] }> {
   const octokit = createOctokit(options);
@@ -134,7 +201,7 @@ export async function listOrgRepos(org: string, options: GitHubSourceOptions): P
     try {
       repos = await listAllPages(octokit, org);
     } catch (error) {
-      if (!(error instanceof IncompleteListing)) throw describeApiError(error, org, options.apiUrl);
+      if (!(error instanceof IncompleteListing)) throw describeApiError(error, org, options.apiUrl, options.requestTimeoutMs ?? DEFAULT_API_TIMEOUT_MS);
       if (attempt === 2) throw new SourceError(`${error.message} twice: the organisation's repo list is incomplete, so none of it is scanned; try again later`);
     }
   }

@@ -21,6 +21,48 @@ function secondsFor(path: string, text: string): number {
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * Characters a pattern's own classes match: both ends of each range and each single
+ * character of a [...] class, a stand-in for \d \w \s \S, and for a negated class
+ * a few characters it does not exclude. Runs of these are what a backtracking regex chews on.
+ */
+function classCharacters(source: string): string[] {
+  const found = new Set<string>();
+  const shorthand: Record<string, string> = { d: '7', w: 'k', s: ' ', S: 'Q', D: 'x', W: '-', n: '\n', t: '\t', r: '\r' };
+  const decode = (item: string): string =>
+    /^\\[ux]/.test(item) ? String.fromCharCode(parseInt(item.slice(2), 16)) : item.startsWith('\\') ? (shorthand[item[1]!] ?? item[1]!) : item;
+  for (const match of source.matchAll(/\[(\^?)((?:\\.|[^\]\\])*)\]|\\([dwsDWS])/g)) {
+    if (match[3]) {
+      found.add(shorthand[match[3]]!);
+      continue;
+    }
+    if (match[1]) {
+      let negated: RegExp | undefined;
+      try {
+        negated = new RegExp(`[^${match[2]}]`);
+      } catch {
+        continue;
+      }
+      for (const c of ['a', 'Z', '0', '=', ' ', '"']) if (negated.test(c)) found.add(c);
+      continue;
+    }
+    const items = match[2]!.match(/\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\.|./g) ?? [];
+    for (let i = 0; i < items.length; i++) {
+      if (items[i + 1] === '-' && items[i + 2] !== undefined) {
+        found.add(decode(items[i]!));
+        found.add(decode(items[i + 2]!));
+        i += 2;
+      } else found.add(decode(items[i]!));
+    }
+  }
+  return [...found].filter((c) => c.length === 1);
+}
+
+/** A path the rule runs on: one of its examples' paths, else an ordinary config file. */
+function pathFor(rule: (typeof rules)[number]): string {
+  return rule.spec.examples.find((e) => e.path)?.path ?? 'config/settings.env';
+}
+
 /** Best of five, the two sizes interleaved: other work on the machine (and GC) only ever adds time. */
 function bestTimes(path: string, small: string, large: string): [number, number] {
   let t1 = Infinity;
@@ -88,4 +130,58 @@ describe('detection core properties (fast-check)', () => {
       { numRuns: 40 },
     );
   }, 120_000);
+
+  it('for every rule, runs of its own pattern\'s characters after its keyword take time linear in their length (one long line, and many lines)', () => {
+    const slow: string[] = [];
+    for (const rule of rules) {
+      if (rule.regex === undefined) continue;
+      const chars = classCharacters(rule.spec.pattern ?? '');
+      const keyword = rule.spec.keywords[0] ?? '';
+      const path = pathFor(rule);
+      // Each class character alone, all of them in turn, and the keyword again and again.
+      const pumps = [...new Set([...chars, chars.join(''), `${keyword}=`, `${keyword}${chars.join('')}`])].filter((p) => p.length > 0);
+      for (const pump of pumps) {
+        for (const shape of ['line', 'lines'] as const) {
+          // Nothing a pattern could end on: each run stops on a character no class expects.
+          const body = (n: number) => shape === 'line'
+            ? `${keyword} = "${pump.repeat(Math.ceil(n / pump.length))}\u0001`
+            : `${keyword} = "${pump.repeat(Math.ceil(400 / pump.length))}\u0001\n`.repeat(Math.ceil(n / 400));
+          const large = body(64_000);
+          // 64 KB in under 50 ms is linear (a quadratic backtrack over it takes seconds); only then compare.
+          if (secondsFor(path, large) < 0.05) continue;
+          const [t1, t4] = bestTimes(path, body(16_000), large);
+          if (t4 >= 0.05 && t4 / Math.max(t1, 0.0005) >= 12) slow.push(`${rule.spec.id} ${shape} of ${JSON.stringify(pump.slice(0, 20))}: ${(t1 * 1000).toFixed(1)} ms -> ${(t4 * 1000).toFixed(1)} ms`);
+        }
+      }
+    }
+    expect(slow).toEqual([]);
+  }, 120_000);
+
+  it('scanBytes on UTF-16 and invalid UTF-8 forms of adversarial input: 2 MB in under 200 ms, or 4x the input under 16x the time', () => {
+    const time = (bytes: Buffer) => {
+      const started = performance.now();
+      detector.scanBytes('config/app.env', bytes);
+      return (performance.now() - started) / 1000;
+    };
+    for (const keyword of keywords.filter((_, i) => i % 9 === 0)) {
+      const unit = `${keyword}="${'aA0+/='.repeat(300)}\n`;
+      const shapes: Record<string, (n: number) => Buffer> = {
+        utf16: (n) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(unit.repeat(n), 'utf16le')]),
+        'invalid utf-8': (n) => Buffer.concat([Buffer.from(unit.repeat(n)), Buffer.from([0xc3, 0x28])]),
+      };
+      for (const [name, make] of Object.entries(shapes)) {
+        const small = make(128);
+        const large = make(512);
+        if (time(large) < 0.2) continue;
+        let t1 = Infinity;
+        let t4 = Infinity;
+        for (let i = 0; i < 5; i++) {
+          t1 = Math.min(t1, time(small));
+          t4 = Math.min(t4, time(large));
+        }
+        if (t4 < 0.2) continue;
+        expect(t4 / Math.max(t1, 0.0005), `${name} ${keyword}: ${(t1 * 1000).toFixed(1)} -> ${(t4 * 1000).toFixed(1)} ms`).toBeLessThan(16);
+      }
+    }
+  }, 60_000);
 });
