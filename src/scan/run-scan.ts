@@ -167,7 +167,7 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       applyRepoConfig(findings, config);
     }
     const empty = snapshot.empty ?? false;
-    const outcome = triage({ findings, notScanned, historyScanned, empty }, policy);
+    const outcome = triage({ findings, notScanned, historyScanned, empty, notGit: target.kind === 'folder' }, policy);
     outcome.reasons.push(...configReasons);
     return {
       repo: target, headCommit, ...outcome, historyScanned, findings, notScanned,

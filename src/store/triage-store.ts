@@ -37,14 +37,16 @@ async function latestResultsWith(db: SqliteDatabase, fingerprint: string): Promi
 
 /** Recomputes one stored repo result's verdict and reasons under the current decisions. Call inside a transaction. */
 export async function retriageRepoScan(db: SqliteDatabase, scanId: string, repoId: number, policy: TriagePolicy): Promise<void> {
-  const result = await db.get<{ verdict: string; error: string | null; history_scanned: number; empty: number; extra_reasons: string }>(
-    'SELECT verdict, error, history_scanned, empty, extra_reasons FROM repo_scans WHERE scan_id = ? AND repo_id = ?',
+  const result = await db.get<{ verdict: string; error: string | null; history_scanned: number; empty: number; extra_reasons: string; head_commit: string | null }>(
+    'SELECT verdict, error, history_scanned, empty, extra_reasons, head_commit FROM repo_scans WHERE scan_id = ? AND repo_id = ?',
     [scanId, repoId],
   );
   if (!result || result.error !== null) return; // an error stays an error: nothing was fully scanned
   const findings = (await db.all<FindingRow & Record<string, unknown>>(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.scan_id = ? AND f.repo_id = ? ORDER BY f.path, f.line, f.col`, [scanId, repoId])).map(findingFromRow);
   const notScanned = await db.all<{ path: string; reason: string }>('SELECT path, reason FROM not_scanned WHERE scan_id = ? AND repo_id = ?', [scanId, repoId]);
-  const outcome = triage({ findings, notScanned, historyScanned: result.history_scanned === 1, empty: result.empty === 1 }, policy);
+  // A repo that scanned whole with no HEAD commit and no emptiness is a plain folder (git always has a HEAD).
+  const notGit = result.head_commit === null && result.empty !== 1;
+  const outcome = triage({ findings, notScanned, historyScanned: result.history_scanned === 1, empty: result.empty === 1, notGit }, policy);
   outcome.reasons.push(...(JSON.parse(result.extra_reasons) as string[]));
   await db.run('UPDATE repo_scans SET verdict = ?, reasons = ? WHERE scan_id = ? AND repo_id = ?', [outcome.verdict, JSON.stringify(outcome.reasons), scanId, repoId]);
 }

@@ -34,6 +34,8 @@ export interface TriageInput {
   /** Set when the scan of the repo did not complete: the verdict is then error, never keep-open. */
   error?: string;
   empty?: boolean;
+  /** A plain folder (no git): there is no history to scan, which is said differently from a history left unscanned. */
+  notGit?: boolean;
 }
 
 export interface TriageOutcome {
@@ -186,6 +188,7 @@ export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY
   const notScanned = notScannedReason(input.notScanned);
   if (notScanned) reasons.push(notScanned);
   if (input.empty) reasons.push('empty repository: no commits');
-  if (!input.historyScanned) reasons.push('HEAD only: history not scanned');
+  if (input.notGit) reasons.push('not a git repository: the files on disk were scanned; any history lives elsewhere');
+  else if (!input.historyScanned) reasons.push('HEAD only: history not scanned');
   return { verdict: counted.length > 0 ? 'review-needed' : 'keep-open', reasons };
 }

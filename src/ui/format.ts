@@ -1,3 +1,5 @@
+import { printable } from '../report/printable.js';
+
 // Small formatting helpers shared by the progress view and the browser: numbers
 // people read at a glance, durations, and text cut to a column width.
 
@@ -21,9 +23,13 @@ export function rate(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond / 1e3)} kB/s`;
 }
 
-/** Cuts `text` to `width` columns with an ellipsis; pads when `pad` is set. */
-export function fit(text: string, width: number, pad = false): string {
+/**
+ * Cuts `text` to `width` columns with an ellipsis; pads when `pad` is set. Control and
+ * bidi characters (a repo's names are untrusted) are shown escaped, never sent raw.
+ */
+export function fit(raw: string, width: number, pad = false): string {
   if (width <= 0) return '';
+  const text = printable(raw);
   const cut = text.length > width ? (width === 1 ? '…' : `${text.slice(0, width - 1)}…`) : text;
   return pad ? cut.padEnd(width) : cut;
 }

@@ -134,5 +134,22 @@ describe('keepopen scan on local repos (built CLI, real git repos, real SQLite f
     expect(table).toMatch(/leaky\s+review-needed\s+1\s+1 credential \(aws-access-key-id in k\.env:1\)/);
     expect(table).toContain('1 repo: 0 keep-open, 1 review-needed, 0 error; 1 finding');
   });
+  it('says a plain folder (no git) has no history here, in the scan and after a decision re-triages it', () => {
+    const root = tempDir();
+    const folder = join(root, 'copied-site');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'settings.env'), `AWS_ACCESS_KEY_ID=${fakeSecrets(11)['aws-access-key-id']}\n`);
+    const db = join(root, 'k.db');
+    const scan = runCli(['scan', folder, '--format', 'json', '--db', db, '--quiet']);
+    const report = JSON.parse(scan.stdout) as Report;
+    const noHistory = 'not a git repository: the files on disk were scanned; any history lives elsewhere';
+    expect(report.repos[0]!.reasons).toContain(noHistory);
+    expect(report.repos[0]!.reasons).not.toContain('HEAD only: history not scanned');
+
+    expect(runCli(['triage', report.findings[0]!.fingerprint, '--status', 'false-positive', '--note', 'test key', '--db', db]).status).toBe(0);
+    const exported = JSON.parse(runCli(['export', '--format', 'json', '--db', db]).stdout) as Report;
+    expect(exported.repos[0]!.verdict).toBe('keep-open');
+    expect(exported.repos[0]!.reasons).toContain(noHistory);
+  });
 });
 

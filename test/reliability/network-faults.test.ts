@@ -12,6 +12,7 @@ import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
 import { startGitHubApiServer, type FakeRepo, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-http-server.js';
 import { runCliAsync } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { deflatedZeros } from '../helpers/zlib-bomb.js';
 
 /** This process's peak resident memory so far (Linux VmHWM), in MB. */
@@ -298,4 +299,14 @@ describe('a stalled GitHub API', () => {
     expect(hostile.requests.length).toBeLessThanOrEqual(2);
     expect(seconds).toBeLessThan(15);
   }, 60_000);
+  it('keepopen scan --org: --timeout bounds the wait on the API too (one line, exit 2)', async () => {
+    hostile.behaviour = () => ({ kind: 'stall' });
+    const root = tempDir();
+    const started = performance.now();
+    const result = await runCliAsync(['scan', '--org', 'acme', '--db', join(root, 'k.db'), '--cache-dir', join(root, 'cache'), '--timeout', '1', '--quiet'], { env: { GITHUB_API_URL: hostile.url } });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`keepopen: the GitHub API at ${hostile.url} did not answer within 1s listing "acme" (after retries): try again later, or check GITHUB_API_URL and the network`);
+    // Without the wiring it would wait the 60 s default per attempt.
+    expect((performance.now() - started) / 1000).toBeLessThan(30);
+  }, 120_000);
 });

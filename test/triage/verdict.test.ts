@@ -17,6 +17,12 @@ describe('triage', () => {
     expect(triage({ findings: [], notScanned: [], historyScanned: true })).toEqual({ verdict: 'keep-open', reasons: [] });
   });
 
+  it('says a plain folder has no history here, rather than that its history was left unscanned', () => {
+    expect(triage({ findings: [], notScanned: [], historyScanned: false, notGit: true })).toEqual({
+      verdict: 'keep-open', reasons: ['not a git repository: the files on disk were scanned; any history lives elsewhere'],
+    });
+  });
+
   it('gives one reason per cause, naming rule, path and line', () => {
     const outcome = triage({
       findings: [

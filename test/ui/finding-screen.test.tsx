@@ -109,4 +109,30 @@ describe('finding screen', () => {
       await server.close();
     }
   }, 60_000);
+  it('shows escape sequences and bidi controls from a file name or its text escaped, never sent to the terminal', async () => {
+    const root = tempDir();
+    const aws = fakeSecrets(37)['aws-access-key-id'];
+    // A title-setting escape (OSC) in the text, an escape and a right-to-left override in the name.
+    const name = 'deploy/\u001b[2Jci\u202eenv.txt';
+    makeRepo(join(root, 'repos', 'odd'), [{ files: { [name]: `# \u001b]0;owned\u0007 ci\nAWS_ACCESS_KEY_ID=${aws}\n` } }]);
+    const db = join(root, 'k.db');
+    expect((await runCliAsync(['scan', join(root, 'repos'), '--db', db, '--quiet'])).status).toBe(0);
+    const key = `local:${join(root, 'repos', 'odd')}`;
+    const store = await ScanStore.open(db);
+    const found = (await repoDetail(store.db, key))!.findings[0]!;
+    await store.close();
+    expect(found.path).toBe(name); // the stored path is the exact name
+    browser = await suite.open(db, { cwd: root, initial: { screen: 'finding', key, fingerprint: found.fingerprint, path: found.path, line: found.line, column: found.column } });
+    const screen = await browser.until('secrets masked');
+    expect(screen).toContain('"deploy/\\x1b[2Jci\\u202eenv.txt":2:');
+    expect(screen).toContain('  1 │ # \\x1b]0;owned\\x07 ci');
+    const everything = browser.everything();
+    for (const raw of ['\u001b]0;', '\u001b[2J', '\u202e', '\u0007']) expect(everything).not.toContain(raw);
+    await browser.close();
+
+    browser = await suite.open(db, { cwd: root, initial: { screen: 'repo', key, selected: 0 } });
+    const repoScreen = await browser.until('FINDINGS (1, 1 open)');
+    expect(repoScreen).toContain('deploy/\\x1b[2Jci\\u202eenv.txt:2');
+    for (const raw of ['\u001b[2J', '\u202e']) expect(browser.everything()).not.toContain(raw);
+  }, 60_000);
 });

@@ -80,6 +80,8 @@ export async function scanCommand(paths: string[], options: ScanCommandOptions, 
       ...(token ? { token } : {}),
       includeForks: options.includeForks,
       includeArchived: options.includeArchived,
+      // --timeout bounds every wait on a server: the API's answers as well as the git server's.
+      requestTimeoutMs: options.timeout * 1000,
       onWait: (line) => {
         if (!options.quiet) process.stderr.write(`${line}\n`);
       },

@@ -6,6 +6,7 @@ import { Frame } from './frame.js';
 import { useLoad } from './use-load.js';
 import { useTriageKeys } from './use-triage-keys.js';
 import type { View } from './views.js';
+import { printable, printablePath } from '../../report/printable.js';
 
 // One finding: what and where, its triage state and note, and a few lines of the
 // file around it, redacted (read from the repo, or the clone cache, at the scanned
@@ -32,18 +33,19 @@ export function FindingScreen({ view }: { view: FindingView }) {
   const numberWidth = String((context?.kind === 'lines' ? context.lines.at(-1)?.number : finding.line) ?? finding.line).length;
   // A value far to the right (in a long connection string) is brought on screen by eliding the middle of its line.
   const textWidth = size.columns - numberWidth - 5;
-  const shown = (line: { text: string; focus?: number }) => (line.focus === undefined ? line.text : elideBefore(line.text, line.focus, textWidth));
+  // A file's own text may hold escape sequences (a repo is untrusted): cut first, then shown escaped.
+  const shown = (line: { text: string; focus?: number }) => printable(line.focus === undefined ? line.text : elideBefore(line.text, line.focus, textWidth));
   return (
     <Frame title={title} hints={hints}>
       <Text wrap="truncate-end">
-        <Text bold>{`${finding.path}:${finding.line}:${finding.column}`}</Text>
+        <Text bold>{`${printablePath(finding.path)}:${finding.line}:${finding.column}`}</Text>
         {`  ${finding.ruleId}  `}
         <Text color={theme.dim}>{finding.title}</Text>
       </Text>
       <Text wrap="truncate-end">
         {'severity '}
         <Text color={theme.severity(finding.severity)}>{finding.severity}</Text>
-        {` · confidence ${finding.confidence} · ${finding.category} · in ${repo.name} (`}
+        {` · confidence ${finding.confidence} · ${finding.category} · in ${printablePath(repo.name)} (`}
         <Text color={theme.verdict(repo.verdict)}>{repo.verdict}</Text>
         {')'}
       </Text>
@@ -57,7 +59,7 @@ export function FindingScreen({ view }: { view: FindingView }) {
       </Text>
       <Text> </Text>
       {context === undefined ? <Text>reading the file…</Text>
-        : context.kind === 'unavailable' ? <Text wrap="wrap">{`No context: ${context.reason}.`}</Text>
+        : context.kind === 'unavailable' ? <Text wrap="wrap">{`No context: ${printable(context.reason)}.`}</Text>
         : (
           <Box flexDirection="column">
             {context.revealed

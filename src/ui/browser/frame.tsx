@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { fit } from '../format.js';
 import { useTheme } from '../theme.js';
 import { useBrowser } from './browser-context.js';
+import { printable } from '../../report/printable.js';
 
 // The layout every screen shares, sized to the terminal: a title line, a rule, the
 // body (exactly bodyRows lines), a status or prompt line, and the screen's keys.
@@ -32,7 +33,7 @@ export function Frame({ title, hints, children }: { title: string; hints: string
           <Text inverse> </Text>
         </Text>
       ) : (
-        <Text wrap="truncate-end">{status || ' '}</Text>
+        <Text wrap="truncate-end">{printable(status) || ' '}</Text>
       )}
       <Text color={theme.dim} wrap="truncate-end">{prompt ? 'Enter save  Esc cancel' : hints}</Text>
     </Box>

@@ -7,6 +7,7 @@ import { Frame } from './frame.js';
 import { useLoad } from './use-load.js';
 import { useTriageKeys } from './use-triage-keys.js';
 import type { View } from './views.js';
+import { printable, printablePath } from '../../report/printable.js';
 
 // One repo's latest result: the verdict and its reasons, then every finding (open
 // ones first, by severity) with where it is, the rule, severity, the redacted
@@ -59,15 +60,15 @@ export function RepoScreen({ view }: { view: RepoView }) {
   return (
     <Frame title={`repo · ${repo.name}`} hints={hints}>
       <Text wrap="truncate-end">
-        <Text bold>{repo.name}</Text>
+        <Text bold>{printablePath(repo.name)}</Text>
         {'  '}
         <Text bold color={theme.verdict(repo.verdict)}>{verdictLabel(repo.verdict, repo.historyScanned)}</Text>
       </Text>
       <Text color={theme.dim} wrap="truncate-end">
-        {`${repo.key.startsWith('local:') ? repo.key.slice(6) : repo.source}  ·  HEAD ${repo.headCommit?.slice(0, 12) ?? '-'}  ·  ${repo.historyScanned ? 'history scanned' : 'HEAD only'}  ·  scanned ${shortTime(repo.scannedAt)}`}
+        {`${printablePath(repo.key.startsWith('local:') ? repo.key.slice(6) : repo.source)}  ·  HEAD ${repo.headCommit?.slice(0, 12) ?? '-'}  ·  ${repo.historyScanned ? 'history scanned' : 'HEAD only'}  ·  scanned ${shortTime(repo.scannedAt)}`}
       </Text>
       <Text> </Text>
-      {reasons.length === 0 ? null : reasons.map((reason, i) => <Text key={i} wrap="truncate-end">{`• ${reason}`}</Text>)}
+      {reasons.length === 0 ? null : reasons.map((reason, i) => <Text key={i} wrap="truncate-end">{`• ${printable(reason)}`}</Text>)}
       {moreReasons > 0 ? <Text color={theme.dim}>{`  and ${moreReasons} more reason${moreReasons === 1 ? '' : 's'}`}</Text> : null}
       <Text> </Text>
       <Text bold color={theme.accent} wrap="truncate-end">
