@@ -70,7 +70,8 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 7): Corp
       const kind = pick(r, kinds);
       let text = GENERATORS[kind]!(r);
       if (r() < 0.01) {
-        text += `\naws_access_key_id = "${secrets['aws-access-key-id']}"\n`;
+        // Two kinds every peer knows (secretlint reports an AWS key ID only beside its secret key, but any private key).
+        text += planted % 3 === 2 ? `\n${secrets['rsa-private-key']}\n` : `\naws_access_key_id = "${secrets['aws-access-key-id']}"\n`;
         planted++;
       }
       const path = join(root, kind.replace('{n}', `${ident(r)}${n}`));
