@@ -141,24 +141,52 @@ export const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Switches the file to WAL. Switching needs every other connection's locks gone, and
+ * SQLite answers BUSY at once (without waiting out busy_timeout) when two connections
+ * opening one new file switch together: so it is retried, briefly, for as long as
+ * busy_timeout would have waited.
+ */
+async function enableWal(db: SqliteDatabase): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = error instanceof StoreError && /SQLITE_BUSY/.test(error.message);
+      if (!busy || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20 * Math.min(attempt + 1, 10)));
+    }
+  }
+}
+
 /** Brings the database to the current schema. Refuses a file that is not SQLite or is from a newer keepopen. */
 export async function migrate(db: SqliteDatabase): Promise<void> {
   try {
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+    // busy_timeout first: a second process opening the same new file waits for the first's locks.
+    await db.exec('PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+    await enableWal(db);
     await db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   } catch (error) {
     if (error instanceof StoreError) throw error; // already says what is wrong with the file
     throw new StoreError(`${db.path} is not a usable keepopen database (${(error as Error).message}); give another --db path or move this file aside`);
   }
-  const row = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM schema_version');
-  const current = row?.version ?? 0;
-  if (current > SCHEMA_VERSION) {
-    throw new StoreError(`${db.path} was written by a newer keepopen (schema ${current}, this one knows ${SCHEMA_VERSION}); upgrade keepopen`);
-  }
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-    await db.transaction(async () => {
+  const readVersion = async () => {
+    const current = (await db.get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_version'))?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StoreError(`${db.path} was written by a newer keepopen (schema ${current}, this one knows ${SCHEMA_VERSION}); upgrade keepopen`);
+    }
+    return current;
+  };
+  if ((await readVersion()) === SCHEMA_VERSION) return;
+  await db.transaction(async () => {
+    // Read again under the write lock: two scans starting on one new file at once must not
+    // both run the same migration (the second waits here, then finds nothing to do).
+    const current = await readVersion();
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
       await db.exec(MIGRATIONS[version - 1]!);
       await db.run('INSERT INTO schema_version (version) VALUES (?)', [version]);
-    });
-  }
+    }
+  });
 }

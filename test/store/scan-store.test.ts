@@ -25,6 +25,17 @@ describe('ScanStore (real SQLite file)', () => {
     await again.close();
   });
 
+  it('several connections opening one new file at once migrate it once, and all open', async () => {
+    for (let round = 0; round < 8; round++) {
+      const path = join(tempDir(), 'k.db');
+      const stores = await Promise.all(Array.from({ length: 4 }, () => ScanStore.open(path)));
+      expect(await stores[0]!.db.all('SELECT version FROM schema_version ORDER BY version')).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+      );
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
   it('records a scan and reads back repos and findings', async () => {
     const path = join(tempDir(), 'k.db');
     const store = await ScanStore.open(path);
