@@ -97,9 +97,12 @@ export class Detector {
   private readonly noiseByKeyword: (NoiseKind[] | undefined)[];
   /** Reused for masked copies of lockfiles (see scratchCopy). */
   private scratch = Buffer.alloc(0);
+  /** Each rule's place in the loaded list: ties between rules at one place go to the first loaded. */
+  private readonly loadOrder: Map<CompiledRule, number>;
 
   constructor(rules: readonly CompiledRule[], options: DetectorOptions = {}) {
     this.rules = rules;
+    this.loadOrder = new Map(rules.map((rule, i) => [rule, i]));
     const keywordIds = new Map<string, number>();
     this.rulesByKeyword = [];
     this.unconditionalRules = [];
@@ -317,7 +320,7 @@ export class Detector {
     const wholeFileMinified = MINIFIED_PATH.test(path);
     const severityOf = escalatedSeverities(matches);
     const findings: Finding[] = [];
-    for (const { rule, offset, secret } of oneRulePerPlace(matches, severityOf)) {
+    for (const { rule, offset, secret } of oneRulePerPlace(matches, severityOf, this.loadOrder)) {
       const line = lines.lineOf(offset);
       // Minified code is full of random-looking identifiers; only provider-anchored rules are trusted there.
       if (!rule.spec.anchored && (wholeFileMinified || lines.lineLength(line) > MINIFIED_LINE_LENGTH)) continue;
@@ -382,14 +385,21 @@ const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
  * severe rule's, then the most specific one (scoped to this kind of file, such as a
  * terraform state rule over a generic storage-key rule), then the first loaded.
  */
-function oneRulePerPlace(matches: RawMatch[], severityOf: (rule: CompiledRule) => Severity): RawMatch[] {
+function oneRulePerPlace(matches: RawMatch[], severityOf: (rule: CompiledRule) => Severity, loadOrder: Map<CompiledRule, number>): RawMatch[] {
   if (matches.length < 2) return matches;
   const best = new Map<string, RawMatch>();
   const score = (m: RawMatch) => SEVERITY_RANK[severityOf(m.rule)] * 2 + (m.rule.spec.paths?.include?.length ? 1 : 0);
+  // Rules run in the order their keywords occur in the file, so the tie is settled by load order.
+  const first = (a: RawMatch, b: RawMatch) => (loadOrder.get(a.rule) ?? 0) < (loadOrder.get(b.rule) ?? 0);
   for (const m of matches) {
     const key = `${m.offset}\u0000${m.secret}`;
     const current = best.get(key);
-    if (current === undefined || score(m) > score(current)) best.set(key, m);
+    if (current === undefined) best.set(key, m);
+    else {
+      const a = score(m);
+      const b = score(current);
+      if (a > b || (a === b && first(m, current))) best.set(key, m);
+    }
   }
   return [...best.values()];
 }
