@@ -13,7 +13,7 @@ export class StoreReporter implements ScanReporter {
   async onScanStart(scan: ScanInfo): Promise<void> {
     this.scanId = scan.id;
     if (scan.resumed) await this.store.claimScan(scan.id);
-    else await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command, ...(scan.resumeKey ? { resumeKey: scan.resumeKey } : {}) });
+    else await this.store.startScan({ id: scan.id, startedAt: scan.startedAt, command: scan.command, ...(scan.resumeKey ? { resumeKey: scan.resumeKey } : {}), ...(scan.detectionDigest ? { detectionDigest: scan.detectionDigest } : {}) });
   }
   async onRepoSkipped(repo: SkippedRepo): Promise<void> {
     if (!this.scanId) throw new Error('skipped repo before the scan started');

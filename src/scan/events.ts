@@ -15,6 +15,8 @@ export interface ScanInfo {
   command: string;
   /** What the scan covers (repos and result-changing options), so an interrupted run can be found and resumed. */
   resumeKey?: string;
+  /** See detection-digest.ts: carried-forward results must have been made with the same. */
+  detectionDigest?: string;
   /** Set when this run resumes an interrupted scan (same id; repos already recorded are not scanned again). */
   resumed?: boolean;
 }

@@ -33,6 +33,8 @@ export interface ScanOptions {
   command: string;
   /** See ScanInfo.resumeKey. */
   resumeKey?: string;
+  /** See ScanInfo.detectionDigest. Without it nothing is carried forward: every repo is scanned. */
+  detectionDigest?: string;
   /** Repos a source listed but that are not scanned (forks, archived): reported, not scanned. */
   skipped?: SkippedRepo[];
   /** For remote repos: how to fetch, where clones go, and whether they stay after the scan. */
@@ -200,7 +202,8 @@ export async function runScan(options: ScanOptions): Promise<{ scan: ScanInfo; s
   const { resume, signal } = options;
   const scan: ScanInfo = resume
     ? { id: resume.id, startedAt: resume.startedAt, command: options.command, resumed: true }
-    : { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command, ...(options.resumeKey ? { resumeKey: options.resumeKey } : {}) };
+    : { id: randomUUID(), startedAt: new Date().toISOString(), command: options.command, ...(options.resumeKey ? { resumeKey: options.resumeKey } : {}),
+        ...(options.detectionDigest ? { detectionDigest: options.detectionDigest } : {}) };
   const summary: ScanSummary = { repos: 0, skipped: options.skipped?.length ?? 0, unchanged: 0, keepOpen: 0, reviewNeeded: 0, error: 0, findings: 0 };
   await events.emit('onScanStart', scan);
   for (const skipped of options.skipped ?? []) await events.emit('onRepoSkipped', skipped);
@@ -251,7 +254,9 @@ async function scanAndReport(target: RepoTarget, options: ScanOptions, events: S
   const previous = await options.previous?.lookup(target.key);
   let result: RepoResult | undefined;
   // A history scan always fetches: HEAD standing still says nothing about the other refs.
-  if (previous && !options.force && !options.history && previous.headCommit !== null && previous.verdict !== 'error') {
+  // And only a result made by the same rules and code: a new rule or a new keepopen must look again.
+  const sameDetection = options.detectionDigest !== undefined && previous?.detectionDigest === options.detectionDigest;
+  if (previous && sameDetection && !options.force && !options.history && previous.headCommit !== null && previous.verdict !== 'error') {
     // A failed lookup just means a full fetch, which will say what is wrong.
     const head = await currentHead(target, options).catch(() => undefined);
     if (head === previous.headCommit) result = carryForward(target, previous, options.policy ?? DEFAULT_POLICY);

@@ -21,7 +21,7 @@ export interface MergeSummary {
 /** Copies one attached database (`src`) into the main one. Runs inside a transaction. */
 async function mergeOne(store: ScanStore): Promise<{ scans: number; repoResults: number; findings: number; changedDecisions: string[] }> {
   const { db } = store;
-  const scans = await db.run('INSERT OR IGNORE INTO scans (id, started_at, finished_at, command) SELECT id, started_at, finished_at, command FROM src.scans');
+  const scans = await db.run('INSERT OR IGNORE INTO scans (id, started_at, finished_at, command, detection_digest) SELECT id, started_at, finished_at, command, detection_digest FROM src.scans');
   // Repos by key; what the hosting API said is filled in where the output lacks it.
   await db.run(
     `INSERT INTO repos (key, name, source, remote_id, clone_url, default_branch, size_kb, pushed_at, archived, fork, visibility)

@@ -137,6 +137,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE scans ADD COLUMN resume_key TEXT;
   CREATE INDEX scans_by_resume_key ON scans(resume_key);
   `,
+  // 6: what a scan's findings depend on besides repo content (rules, detection code,
+  // excluded paths), so an unchanged repo is carried forward only to a scan that would
+  // find the same (NULL for older scans: never carried forward).
+  `
+  ALTER TABLE scans ADD COLUMN detection_digest TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,8 @@ export interface ScanRecord {
   command: string;
   /** What the scan covers (its repos and result-changing options), to find it again for a resume. */
   resumeKey?: string;
+  /** What the findings depend on besides repo content (see scan/detection-digest.ts). */
+  detectionDigest?: string;
 }
 
 export interface RepoRecord {
@@ -103,8 +105,8 @@ export class ScanStore {
   /** Records a new scan, owned by this process. */
   async startScan(scan: ScanRecord): Promise<void> {
     await this.db.transaction(async () => {
-      await this.db.run('INSERT INTO scans (id, started_at, command, owner_pid, owner_host, resume_key) VALUES (?, ?, ?, ?, ?, ?)', [
-        scan.id, scan.startedAt, scan.command, process.pid, hostname(), scan.resumeKey ?? null,
+      await this.db.run('INSERT INTO scans (id, started_at, command, owner_pid, owner_host, resume_key, detection_digest) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        scan.id, scan.startedAt, scan.command, process.pid, hostname(), scan.resumeKey ?? null, scan.detectionDigest ?? null,
       ]);
     });
   }
@@ -250,8 +252,11 @@ export class ScanStore {
 
   /** A repo's most recent recorded result (any scan), with its findings, for comparison and carry-forward. */
   async previousResult(key: string): Promise<PreviousResult | undefined> {
-    const row = await this.db.get<{ scan_id: string; repo_id: number; head_commit: string | null; verdict: string; history_scanned: number; empty: number; extra_reasons: string }>(
-      `SELECT rs.scan_id, rs.repo_id, rs.head_commit, rs.verdict, rs.history_scanned, rs.empty, rs.extra_reasons
+    const row = await this.db.get<{
+      scan_id: string; repo_id: number; head_commit: string | null; verdict: string; history_scanned: number; empty: number; extra_reasons: string;
+      detection_digest: string | null;
+    }>(
+      `SELECT rs.scan_id, rs.repo_id, rs.head_commit, rs.verdict, rs.history_scanned, rs.empty, rs.extra_reasons, s.detection_digest
          FROM repo_scans rs JOIN repos r ON r.id = rs.repo_id JOIN scans s ON s.id = rs.scan_id
         WHERE r.key = ? ORDER BY s.started_at DESC LIMIT 1`,
       [key],
@@ -265,6 +270,7 @@ export class ScanStore {
     return {
       scanId: row.scan_id, headCommit: row.head_commit, verdict: row.verdict, historyScanned: row.history_scanned === 1,
       findings, notScanned, empty: row.empty === 1, extraReasons: JSON.parse(row.extra_reasons) as string[],
+      detectionDigest: row.detection_digest,
     };
   }
 

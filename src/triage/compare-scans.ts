@@ -85,5 +85,7 @@ export interface PreviousResult {
   notScanned: NotScannedFile[];
   empty: boolean;
   extraReasons: string[];
+  /** What its findings were made with besides repo content (null: not recorded, by an older keepopen). */
+  detectionDigest: string | null;
 }
 

@@ -6,7 +6,7 @@ import { ScanStore } from '../../src/store/scan-store.js';
 import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 // Recheck after a redaction, with real git repos and a real database: what was
@@ -71,6 +71,39 @@ describe('keepopen recheck after a redaction (local repos)', () => {
     const again = JSON.parse(runCli(['recheck', 'billing', '--db', db, '--format', 'json', '--quiet']).stdout) as Report;
     expect(again.repos[0]).toMatchObject({ name: 'billing', verdict: 'keep-open', changes: { fixed: [{ ruleId: 'github-token' }] } });
   }, 60_000);
+
+  it('looks again at an unchanged repo when the rules have changed (a new rule, or --exclude), and only then', () => {
+    const root = tempDir();
+    const repos = join(root, 'repos');
+    makeRepo(join(repos, 'intranet'), [{ files: { 'config/notes.md': 'The intranet reads acme_k3y9p2m8x7q1w2e3 at start.\n', 'README.md': '# intranet\n' } }]);
+    const db = join(root, 'k.db');
+    const scan = (...extra: string[]) => JSON.parse(runCli(['scan', repos, '--db', db, '--format', 'json', '--quiet', ...extra]).stdout) as Report;
+    expect(scan().repos[0]!.verdict).toBe('keep-open');
+    expect(scan().repos[0]!.unchangedSince).toBeTruthy(); // same HEAD, same rules: carried forward
+
+    // An organisation adds its own rule: the unchanged repo is scanned with it, not carried forward.
+    const rules = join(root, 'our-rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'acme.yaml'), `rules:
+  - id: acme-internal-token
+    title: ACME internal token
+    category: credential
+    severity: high
+    keywords: [acme_]
+    pattern: '\\b(?<secret>acme_[a-z0-9]{16})\\b'
+    examples:
+      - { text: 'token = acme_z9y8x7w6v5u4t3s2', secret: acme_z9y8x7w6v5u4t3s2 }
+    negativeExamples: ['acme_short']
+`);
+    const withRule = scan('--rules', rules).repos[0]!;
+    expect(withRule.unchangedSince).toBeUndefined();
+    expect(withRule.verdict).toBe('review-needed');
+    expect(scan('--rules', rules).repos[0]!.unchangedSince).toBeTruthy();
+    // Leaving a path out changes what is found too.
+    const excluded = scan('--rules', rules, '--exclude', 'config/**').repos[0]!;
+    expect(excluded.unchangedSince).toBeUndefined();
+    expect(excluded.verdict).toBe('keep-open');
+  });
 
   it('names a repo that is not in the database, exit 2', () => {
     const root = tempDir();

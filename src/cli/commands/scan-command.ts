@@ -7,6 +7,7 @@ import { JsonReporter } from '../../report/json-report.js';
 import { StoreReporter } from '../../report/store-reporter.js';
 import { TableReporter } from '../../report/table-report.js';
 import { loadRules } from '../../rules/load-rule-dirs.js';
+import { detectionDigest } from '../../scan/detection-digest.js';
 import { inProcessEngine, WorkerPoolEngine, type DetectionEngine } from '../../scan/detection-engine.js';
 import type { RepoResult, ScanReporter } from '../../scan/events.js';
 import type { RepoTarget, SkippedRepo } from '../../scan/repo-target.js';
@@ -117,9 +118,11 @@ const EXIT_INTERRUPTED = 130;
  * What a scan covers, as a digest: its repos and the options that change results. Output
  * options (--format, --quiet, --output) are left out: they do not change what is recorded.
  */
-function resumeKeyOf(targets: readonly RepoTarget[], options: RunOptions): string {
+function resumeKeyOf(targets: readonly RepoTarget[], options: RunOptions, digest: string): string {
   const identity = {
     repos: targets.map((t) => t.key).sort(),
+    // A keepopen upgraded (or rules changed) since the interruption starts afresh: one scan, one set of rules.
+    detection: digest,
     history: options.history, strict: options.strict, exclude: options.exclude, includeVendored: options.includeVendored,
     rules: options.rules, config: options.config ?? null, force: options.force,
   };
@@ -157,7 +160,9 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
   // Progress goes to stderr: the live view on a terminal, plain lines otherwise, only failures with --quiet.
   const progress = await chooseProgressReporter({ quiet: options.quiet, progress: options.progress ?? true, stream: process.stderr });
   const store = await ScanStore.open(options.db);
-  const resumeKey = resumeKeyOf(targets, options);
+  const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...config.excludePaths, ...options.exclude];
+  const digest = detectionDigest(rules.map((r) => r.spec), excludePaths);
+  const resumeKey = resumeKeyOf(targets, options, digest);
   const resume = options.resume === false ? undefined : await resumeOf(store, resumeKey, targets.length, options.quiet);
   // Ctrl-C: no new repo is started; the ones in hand finish and are written; the scan stays resumable.
   const interrupt = new AbortController();
@@ -167,7 +172,6 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
     interrupt.abort();
   };
   process.on('SIGINT', onSigint);
-  const excludePaths = [...(options.includeVendored ? [] : DEFAULT_VENDORED_GLOBS), ...config.excludePaths, ...options.exclude];
   // Worker threads pay off when there is real work; a single repo scans as fast in this thread.
   const detection: DetectionEngine =
     options.workers > 0 && targets.length > 1
@@ -191,6 +195,7 @@ export async function runAndReport(targets: RepoTarget[], skipped: SkippedRepo[]
       excludePaths,
       command,
       resumeKey,
+      detectionDigest: digest,
       skipped,
       previous: { lookup: (key) => store.previousResult(key) },
       force: options.force,
