@@ -3,11 +3,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import git from 'isomorphic-git';
 import { ResponseTooLargeError, type GitHttpClient } from './git-http-client.js';
+import { fetchOtherRefs, type OtherRefsResult } from './other-refs.js';
 
 // Shallow fetch with isomorphic-git: depth 1, one branch, no checkout, tags left
 // out. The clone is a bare git directory; a later scan of the same repo fetches
 // into it, so only what changed comes over the wire. With `history`, the fetch is
-// full instead: every branch and tag, so every blob any ref reaches can be scanned.
+// full instead: every branch and tag, and every other ref the server offers (pull
+// requests: see other-refs.ts), so every blob any ref reaches can be scanned.
 
 export interface FetchOptions {
   http: GitHttpClient;
@@ -17,14 +19,18 @@ export interface FetchOptions {
   attempts: number;
   /** First backoff delay; doubled each attempt, with jitter. */
   backoffMs: number;
-  /** Fetch all history of every branch and tag, not just HEAD's tree. */
+  /** Fetch all history of every branch, tag and other ref, not just HEAD's tree. */
   history?: boolean;
+  /** With `history`: most refs beyond branches and tags to fetch (default DEFAULT_MAX_OTHER_REFS). */
+  maxOtherRefs?: number;
 }
 
 export interface FetchResult {
   headCommit: string;
   /** True when an earlier clone was brought up to date rather than cloned afresh. */
   updated: boolean;
+  /** With `history`: the refs beyond branches and tags the server offers, and how many were fetched. */
+  otherRefs?: OtherRefsResult;
 }
 
 /** Permanent failures: retrying cannot help (a response over the byte cap would only come again). */
@@ -115,7 +121,12 @@ export async function shallowFetch(url: string, gitdir: string, options: FetchOp
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     options.http.takeFailure?.(url); // nothing from an earlier attempt (or scan) stands for this one
     try {
-      return await cloneOrUpdate(url, gitdir, options);
+      const result = await cloneOrUpdate(url, gitdir, options);
+      if (options.history) {
+        const onAuth = options.token ? () => ({ username: 'x-access-token', password: options.token! }) : undefined;
+        result.otherRefs = await fetchOtherRefs(url, { http: options.http, gitdir, ...(onAuth ? { onAuth } : {}) }, options.maxOtherRefs);
+      }
+      return result;
     } catch (error) {
       // What the connection itself failed with, if anything, is the real reason.
       lastError = options.http.takeFailure?.(url) ?? error;

@@ -85,6 +85,8 @@ interface OpenedRepo {
   snapshot: RepoSnapshot;
   /** The git directory, for a history scan (none for a plain folder). */
   gitdir?: string;
+  /** Why the fetched history is not all the server offers (refs left out): history is then incomplete. */
+  historyGaps?: string[];
   release: () => void;
 }
 
@@ -95,12 +97,17 @@ async function openRepo(target: RepoTarget, options: ScanOptions): Promise<Opene
     if (!options.remote || !target.cloneUrl) throw new Error(`no way to fetch ${target.source}`);
     const { fetch, cacheDir, keepClones } = options.remote;
     const gitdir = clonePathFor(cacheDir, target.key);
-    await shallowFetch(target.cloneUrl, gitdir, { ...fetch, history: options.history === true });
+    const fetched = await shallowFetch(target.cloneUrl, gitdir, { ...fetch, history: options.history === true });
+    const historyGaps: string[] = [];
+    const other = fetched.otherRefs;
+    if (other && other.fetched < other.offered) {
+      historyGaps.push(`history incomplete: the server offers ${other.offered} refs beyond branches and tags (pull requests and the like); only the first ${other.fetched} were fetched and scanned`);
+    }
     const release = () => {
       if (!keepClones) rmSync(gitdir, { recursive: true, force: true });
     };
     try {
-      return { snapshot: await openGitHead(gitdir, { excludePaths }), gitdir, release };
+      return { snapshot: await openGitHead(gitdir, { excludePaths }), gitdir, release, historyGaps };
     } catch (error) {
       release();
       throw error;
@@ -158,8 +165,9 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       notScanned.push(...history.notScanned);
       filesScanned += history.filesScanned;
       bytesScanned += history.bytesScanned;
-      historyScanned = history.complete;
-      configReasons.push(...history.reasons);
+      const gaps = opened.historyGaps ?? [];
+      historyScanned = history.complete && gaps.length === 0;
+      configReasons.push(...history.reasons, ...gaps);
     } else if (options.history && snapshot.empty) {
       historyScanned = true; // no commits: no history to hold anything
     }

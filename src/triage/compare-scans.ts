@@ -70,7 +70,7 @@ export function fixedReason(fixed: readonly FindingPlace[], historyScanned: bool
   const listed = fixed.slice(0, 3).map((f) => `${f.ruleId} in ${f.path}:${f.line}`).join(', ');
   const more = fixed.length > 3 ? `, and ${fixed.length - 3} more` : '';
   const history = historyScanned
-    ? ': gone from every branch and tag, history included; a credential that was ever public must still be revoked'
+    ? ': gone from every ref (branches, tags, pull requests), history included; a credential that was ever public must still be revoked'
     : ': removed at HEAD but still in git history; revoke the credential, and rewrite history if this repo stays public';
   return `${fixed.length} finding${fixed.length === 1 ? '' : 's'} fixed since the last scan (${listed}${more})${history}`;
 }

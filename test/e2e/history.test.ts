@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSecrets, git, makeRepo } from '../../fixtures/build-fixture-repos.mjs';
+import { createGitHttpClient } from '../../src/fetch/git-http-client.js';
+import { DEFAULT_MAX_OTHER_REFS } from '../../src/fetch/other-refs.js';
+import { shallowFetch } from '../../src/fetch/shallow-clone.js';
 import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -150,6 +154,98 @@ describe('keepopen --history against a git server, before and after a history re
     const second = JSON.parse(after.stdout) as Report;
     expect(second.findings).toEqual([]);
     expect(second.repos[0]).toMatchObject({ verdict: 'keep-open', historyScanned: true, changes: { fixed: [{ ruleId: 'aws-access-key-id' }], new: [] } });
-    expect(second.repos[0]!.reasons.some((r) => /1 finding fixed since the last scan \(aws-access-key-id in settings\.env:1\): gone from every branch and tag/.test(r))).toBe(true);
+    expect(second.repos[0]!.reasons.some((r) => /1 finding fixed since the last scan \(aws-access-key-id in settings\.env:1\): gone from every ref \(branches, tags, pull requests\)/.test(r))).toBe(true);
   }, 120_000);
+});
+
+describe('keepopen --history and pull-request refs (refs/pull/N/head, kept by the server after the branch is gone)', () => {
+  it('finds a secret only a pull request ref still serves, and confirms it gone once the ref is removed', async () => {
+    const root = tempDir();
+    const work = join(root, 'work');
+    makeRepo(work, [{ files: { 'README.md': '# referrals\n' } }]);
+    // A contributor's branch pushed a key; the pull request was closed and the branch deleted.
+    git(work, ['checkout', '-q', '-b', 'add-settings']);
+    const leaked = commitFile(work, 'deploy.env', awsLine(other['aws-access-key-id']), 'settings');
+    git(work, ['checkout', '-q', '-']);
+    git(work, ['branch', '-q', '-D', 'add-settings']);
+    const served = join(root, 'served', 'org', 'referrals.git');
+    git(root, ['clone', '-q', '--bare', work, served]);
+    git(served, ['update-ref', 'refs/pull/7/head', leaked]);
+    // GitHub's test merge of a pull request is left out: it holds nothing of its own.
+    git(served, ['update-ref', 'refs/pull/7/merge', leaked]);
+    const server = await startGitServer(join(root, 'served'));
+    try {
+      const list = join(root, 'repos.txt');
+      writeFileSync(list, `${server.url}/org/referrals.git\n`);
+      const db = join(root, 'k.db');
+      const cache = join(root, 'cache');
+      const args = ['--db', db, '--cache-dir', cache, '--keep-clones', '--format', 'json', '--quiet'];
+
+      const headOnly = JSON.parse((await runCliAsync(['scan', '--repos', list, ...args])).stdout) as Report;
+      expect(headOnly.findings).toEqual([]);
+      expect(headOnly.repos[0]).toMatchObject({ verdict: 'keep-open', historyScanned: false });
+
+      const history = JSON.parse((await runCliAsync(['scan', '--history', '--repos', list, ...args])).stdout) as Report;
+      expect(history.findings).toMatchObject([{ ruleId: 'aws-access-key-id', path: 'deploy.env', commit: leaked, inHistoryOnly: true }]);
+      expect(history.repos[0]).toMatchObject({ verdict: 'review-needed', historyScanned: true });
+
+      // The server drops the pull request's ref (on GitHub: a request to support): the recheck sees it gone.
+      git(served, ['update-ref', '-d', 'refs/pull/7/head']);
+      git(served, ['update-ref', '-d', 'refs/pull/7/merge']);
+      const after = JSON.parse((await runCliAsync(['recheck', 'org/referrals', '--history', ...args])).stdout) as Report;
+      expect(after.findings).toEqual([]);
+      expect(after.repos[0]).toMatchObject({ verdict: 'keep-open', historyScanned: true, changes: { fixed: [{ ruleId: 'aws-access-key-id' }] } });
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('past the cap of pull request refs (2,000), the scan says history is incomplete, never "history scanned"', async () => {
+    const root = tempDir();
+    const work = join(root, 'work');
+    const head = makeRepo(work, [{ files: { 'README.md': '# busy\n' } }]);
+    const served = join(root, 'served', 'org', 'busy.git');
+    git(root, ['clone', '-q', '--bare', work, served]);
+    const updates = Array.from({ length: DEFAULT_MAX_OTHER_REFS + 1 }, (_, i) => `update refs/pull/${i + 1}/head ${head}\n`).join('');
+    execFileSync('git', ['update-ref', '--stdin'], { cwd: served, input: updates });
+    const server = await startGitServer(join(root, 'served'));
+    try {
+      const list = join(root, 'repos.txt');
+      writeFileSync(list, `${server.url}/org/busy.git\n`);
+      const result = await runCliAsync(['scan', '--history', '--repos', list, '--db', join(root, 'k.db'), '--cache-dir', join(root, 'cache'), '--format', 'json', '--quiet']);
+      const repo = (JSON.parse(result.stdout) as Report).repos[0]!;
+      expect(repo).toMatchObject({ verdict: 'keep-open', historyScanned: false });
+      expect(repo.reasons).toContain(`history incomplete: the server offers ${DEFAULT_MAX_OTHER_REFS + 1} refs beyond branches and tags (pull requests and the like); only the first ${DEFAULT_MAX_OTHER_REFS} were fetched and scanned`);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('more pull request refs than it fetches: history is incomplete, and the verdict says so', async () => {
+    const root = tempDir();
+    const work = join(root, 'work');
+    const head = makeRepo(work, [{ files: { 'README.md': '# busy\n' } }]);
+    const served = join(root, 'served', 'org', 'busy.git');
+    git(root, ['clone', '-q', '--bare', work, served]);
+    const server = await startGitServer(join(root, 'served'));
+    try {
+      const gitdir = join(root, 'clone');
+      const pulls = Array.from({ length: 5 }, (_, i) => `refs/pull/${i + 1}/head`);
+      for (const ref of pulls) git(served, ['update-ref', ref, head]);
+      const fetch = { http: createGitHttpClient(10_000), attempts: 1, backoffMs: 10, history: true, maxOtherRefs: 3 };
+      const result = await shallowFetch(`${server.url}/org/busy.git`, gitdir, fetch);
+      expect(result.otherRefs).toEqual({ offered: 5, fetched: 3 });
+      expect(git(gitdir, ['for-each-ref', '--format=%(refname)', 'refs/keepopen-remote/']).trim().split('\n')).toEqual([
+        'refs/keepopen-remote/pull/1/head', 'refs/keepopen-remote/pull/2/head', 'refs/keepopen-remote/pull/3/head',
+      ]);
+      // A ref the server no longer offers is dropped on the next fetch.
+      git(served, ['update-ref', '-d', 'refs/pull/2/head']);
+      expect((await shallowFetch(`${server.url}/org/busy.git`, gitdir, fetch)).otherRefs).toEqual({ offered: 4, fetched: 3 });
+      expect(git(gitdir, ['for-each-ref', '--format=%(refname)', 'refs/keepopen-remote/']).trim().split('\n')).toEqual([
+        'refs/keepopen-remote/pull/1/head', 'refs/keepopen-remote/pull/3/head', 'refs/keepopen-remote/pull/4/head',
+      ]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
