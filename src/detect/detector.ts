@@ -221,7 +221,7 @@ export class Detector {
       if (!rule.pathAllowed(path) || !startsWithSignature(bytes, rule.signatures)) continue;
       const digest = createHash('sha256').update(bytes).digest('hex');
       findings.push({
-        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: rule.spec.severity,
+        ruleId: rule.spec.id, title: rule.spec.title, category: rule.spec.category, severity: capped(rule.spec.severity, rule.severityCapAt(path)),
         confidence: rule.spec.confidence ?? 'high', path, line: 1, column: 1,
         fingerprint: fingerprintOf(rule.spec.id, digest), secretHash: hashSecret(digest),
         redacted: `<binary, ${bytes.length} bytes>`,
@@ -318,7 +318,8 @@ export class Detector {
 
     const lines = new LineIndex(text);
     const wholeFileMinified = MINIFIED_PATH.test(path);
-    const severityOf = escalatedSeverities(matches);
+    const escalated = escalatedSeverities(matches);
+    const severityOf = (rule: CompiledRule) => capped(escalated(rule), rule.severityCapAt(path));
     const findings: Finding[] = [];
     for (const { rule, offset, secret } of oneRulePerPlace(matches, severityOf, this.loadOrder)) {
       const line = lines.lineOf(offset);
@@ -415,6 +416,11 @@ function accepts(rule: CompiledRule, secret: string): boolean {
   if (rule.spec.minEntropy !== undefined && shannonEntropy(secret) < rule.spec.minEntropy) return false;
   if (rule.validate !== undefined && !rule.validate(secret)) return false;
   return true;
+}
+
+/** `severity`, lowered to `cap` when there is one and it is lower. */
+function capped(severity: Severity, cap: Severity | undefined): Severity {
+  return cap !== undefined && SEVERITY_RANK[cap] < SEVERITY_RANK[severity] ? cap : severity;
 }
 
 /**

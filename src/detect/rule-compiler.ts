@@ -48,12 +48,16 @@ function examplesOf(value: unknown, source: string, where: string): RuleExample[
   if (!Array.isArray(value)) fail(source, where, '"examples" must be a list');
   return value.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null) fail(source, where, `examples[${i}] must have "text" and "secret" (or "hex")`);
-    const { text, secret, path, hex } = item as Record<string, unknown>;
+    const { text, secret, path, hex, severity } = item as Record<string, unknown>;
     const example: RuleExample =
       hex !== undefined
         ? { text: '', hex: hexString(hex, source, where, `examples[${i}].hex`) }
         : { text: str(text, source, where, `examples[${i}].text`), secret: str(secret, source, where, `examples[${i}].secret`) };
     if (path !== undefined) example.path = str(path, source, where, `examples[${i}].path`);
+    if (severity !== undefined) {
+      if (!(SEVERITIES as readonly string[]).includes(severity as string)) fail(source, where, `examples[${i}].severity must be one of ${SEVERITIES.join(', ')}`);
+      example.severity = severity as Severity;
+    }
     return example;
   });
 }
@@ -118,6 +122,15 @@ export function toRuleSpec(raw: unknown, source: string, index: number): RuleSpe
       fail(source, where, '"escalate" must be { count: a whole number >= 2, severity: high | medium | low }');
     }
     spec.escalate = { count: e.count as number, severity: e.severity as Severity };
+  }
+  if (r.downgrade !== undefined) {
+    const d = r.downgrade as Record<string, unknown> | null;
+    if (typeof d !== 'object' || d === null || !(SEVERITIES as readonly string[]).includes(d.severity as string)) {
+      fail(source, where, '"downgrade" must be { paths: [globs], severity: high | medium | low }');
+    }
+    const paths = strList(d.paths, source, where, 'downgrade.paths');
+    if (paths.length === 0) fail(source, where, '"downgrade.paths" must list at least one glob');
+    spec.downgrade = { paths, severity: d.severity as Severity };
   }
   // The prefilter is what keeps the engine fast: a rule with no keywords runs on every
   // byte of every file, which only an anchored, cheap pattern may do.
@@ -197,6 +210,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   }
   const include = globMatcher(spec.paths?.include);
   const exclude = globMatcher(spec.paths?.exclude);
+  const downgradeIn = globMatcher(spec.downgrade?.paths);
   const signatures = (spec.signatures ?? []).map((sig) =>
     (sig.replace(/\s+/g, '').match(/.{2}/g) ?? []).map((byte) => (byte === '??' ? -1 : parseInt(byte, 16))),
   );
@@ -209,6 +223,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     stopwords: (spec.allow?.stopwords ?? []).map((s) => s.toLowerCase()),
     keywords: spec.keywords.map((k) => k.toLowerCase()),
     pathAllowed: (path) => (include === undefined || include(path)) && (exclude === undefined || !exclude(path)),
+    severityCapAt: (path) => (downgradeIn !== undefined && downgradeIn(path) ? spec.downgrade!.severity : undefined),
     validate: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
 }

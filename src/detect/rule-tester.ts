@@ -40,6 +40,10 @@ export function checkRule(rule: CompiledRule): RuleProblem[] {
     } else if (!findings.some((f) => f.secretHash === hashSecret(example.secret!))) {
       report(`examples[${i}] matched, but no finding extracted the expected secret (got ${findings.map((f) => f.redacted).join(', ')})`);
     }
+    const severities = findings.map((f) => f.severity);
+    if (example.severity !== undefined && findings.length > 0 && !severities.includes(example.severity)) {
+      report(`examples[${i}] should be ${example.severity} severity there but is ${[...new Set(severities)].join(', ')}`);
+    }
   });
   spec.negativeExamples.forEach((negative, i) => {
     const findings = scanExample(detector, negative);

@@ -17,6 +17,8 @@ export interface RuleExample {
   hex?: string;
   /** Optional path the example is checked under (for path-scoped rules). */
   path?: string;
+  /** Optional: the severity the finding must have there (escalate, downgrade). */
+  severity?: Severity;
 }
 
 /** One negative example: text (under an optional path) that must produce no finding. */
@@ -59,6 +61,12 @@ export interface RuleSpec {
    */
   escalate?: { count: number; severity: Severity };
   /**
+   * Path-based severity, the other way: in these paths (globs) a finding of this rule is
+   * `severity` at most. For what reviewers dismiss by where it sits, such as the key of a
+   * self-signed certificate for localhost or a library's example key.
+   */
+  downgrade?: { paths: string[]; severity: Severity };
+  /**
    * Binary signature rules: hex byte patterns (`??` any byte) one of which must start the
    * file. Such a rule has no `pattern`; its finding is the whole file (fingerprint of its bytes).
    */
@@ -96,6 +104,8 @@ export interface CompiledRule {
   /** Lower-cased keywords. Empty means the rule runs on every file (must be anchored and cheap). */
   keywords: string[];
   pathAllowed: (path: string) => boolean;
+  /** The severity a finding at `path` has at most (see RuleSpec.downgrade); undefined: no cap. */
+  severityCapAt: (path: string) => Severity | undefined;
   validate: ((secret: string) => boolean) | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileRules, parseRuleFile } from '../../src/detect/rule-compiler.js';
 import { checkRule, MIN_EXAMPLES } from '../../src/detect/rule-tester.js';
 import { loadRules } from '../../src/rules/load-rule-dirs.js';
 
@@ -19,4 +20,32 @@ describe('shipped rules', () => {
       expect(checkRule(rule)).toEqual([]);
     });
   }
+});
+
+describe('the rule checker itself', () => {
+  const ruleFile = (downgrade: string, exampleSeverity: string) => `rules:
+  - id: acme-key
+    title: ACME key
+    category: private-key
+    severity: high
+    keywords: [acmekey_]
+    pattern: '\\b(?<secret>acmekey_[a-z0-9]{16})\\b'
+${downgrade}    examples:
+      - { text: 'k = acmekey_k3y9p2m8x7q1w2e3', secret: acmekey_k3y9p2m8x7q1w2e3 }
+      - { text: 'k = acmekey_z9y8x7w6v5u4t3s2', secret: acmekey_z9y8x7w6v5u4t3s2, path: certs/localhost.key, severity: ${exampleSeverity} }
+    negativeExamples: ['acmekey_short', 'k = acmekey_']
+`;
+  const DOWNGRADE = "    downgrade: { severity: low, paths: ['**/*localhost*'] }\n";
+
+  it('checks an example\'s severity, so a downgrade (or escalation) that stops holding fails', () => {
+    expect(checkRule(compileRules(parseRuleFile(ruleFile(DOWNGRADE, 'low'), 'acme.yaml'))[0]!)).toEqual([]);
+    expect(checkRule(compileRules(parseRuleFile(ruleFile('', 'low'), 'acme.yaml'))[0]!).map((p) => p.message)).toEqual([
+      'examples[1] should be low severity there but is high',
+    ]);
+  });
+
+  it('refuses a downgrade without paths or with an unknown severity, naming the rule', () => {
+    expect(() => parseRuleFile(ruleFile("    downgrade: { severity: low }\n", 'low'), 'acme.yaml')).toThrow(/acme-key.*downgrade.paths/);
+    expect(() => parseRuleFile(ruleFile("    downgrade: { severity: none, paths: ['a'] }\n", 'low'), 'acme.yaml')).toThrow(/acme-key.*"downgrade" must be/);
+  });
 });
