@@ -15,7 +15,7 @@ export function renderTable(results: readonly RepoResult[], summary: ScanSummary
   const sorted = [...results].sort((a, b) => a.repo.name.localeCompare(b.repo.name) || a.repo.key.localeCompare(b.repo.key));
   const name = (r: RepoResult) => printablePath(r.repo.name);
   const nameWidth = Math.min(40, Math.max(4, ...sorted.map((r) => name(r).length)));
-  const label = (r: RepoResult) => verdictLabel(r.verdict, r.historyScanned);
+  const label = (r: RepoResult) => verdictLabel(r.verdict, r.historyScanned, r.headCommit);
   const verdictWidth = Math.max(13, ...sorted.map((r) => label(r).length));
   const lines: string[] = [];
   lines.push(`${pad('REPO', nameWidth)}  ${pad('VERDICT', verdictWidth)}  ${pad('FINDINGS', 8)}  REASONS`);

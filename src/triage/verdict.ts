@@ -157,9 +157,13 @@ function notScannedReason(files: readonly NotScannedFile[]): string | undefined 
   return `not scanned: ${missing.length} file${missing.length === 1 ? '' : 's'} (${parts}: ${examples}${missing.length > MAX_LISTED ? ', ...' : ''})`;
 }
 
-/** The verdict as people read it: a keep-open that did not look at history says so. */
-export function verdictLabel(verdict: string, historyScanned: boolean): string {
-  return verdict === 'keep-open' && !historyScanned ? 'keep-open (HEAD only)' : verdict;
+/**
+ * The verdict as people read it: a keep-open that did not look at history says so, and
+ * one with no commit at all (a plain folder) says only its files were read.
+ */
+export function verdictLabel(verdict: string, historyScanned: boolean, headCommit: string | null = ''): string {
+  if (verdict !== 'keep-open' || historyScanned) return verdict;
+  return headCommit === null ? 'keep-open (files only)' : 'keep-open (HEAD only)';
 }
 
 export function triage(input: TriageInput, policy: TriagePolicy = DEFAULT_POLICY): TriageOutcome {

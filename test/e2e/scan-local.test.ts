@@ -150,6 +150,8 @@ describe('keepopen scan on local repos (built CLI, real git repos, real SQLite f
     const exported = JSON.parse(runCli(['export', '--format', 'json', '--db', db]).stdout) as Report;
     expect(exported.repos[0]!.verdict).toBe('keep-open');
     expect(exported.repos[0]!.reasons).toContain(noHistory);
+    // Where the verdict is a label, it says only the files were read (not "HEAD only": there is no HEAD).
+    expect(runCli(['export', '--format', 'markdown', '--db', db]).stdout).toContain('| copied-site | keep-open (files only) |');
   });
 });
 

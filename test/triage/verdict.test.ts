@@ -62,6 +62,9 @@ describe('triage', () => {
     expect(verdictLabel('keep-open', false)).toBe('keep-open (HEAD only)');
     expect(verdictLabel('keep-open', true)).toBe('keep-open');
     expect(verdictLabel('review-needed', false)).toBe('review-needed');
+    // A plain folder has no commit: only its files were read.
+    expect(verdictLabel('keep-open', false, null)).toBe('keep-open (files only)');
+    expect(verdictLabel('keep-open', false, 'a1b2c3d4')).toBe('keep-open (HEAD only)');
   });
 
   it('lists at most three places, then counts the rest', () => {

@@ -28,7 +28,7 @@ export function renderMarkdown(set: ExportSet, verdict?: string): string {
     const c = triageCounts(repo);
     const reasons = repo.reasons.length > 0 ? repo.reasons.map(escape).join('<br>') : '';
     lines.push(
-      `| ${escape(repo.name)} | ${verdictLabel(repo.verdict, repo.historyScanned)} | ${reasons} | ${repo.headCommit ? `\`${repo.headCommit.slice(0, 12)}\`` : ''} | ${repo.scannedAt} | ` +
+      `| ${escape(repo.name)} | ${verdictLabel(repo.verdict, repo.historyScanned, repo.headCommit)} | ${reasons} | ${repo.headCommit ? `\`${repo.headCommit.slice(0, 12)}\`` : ''} | ${repo.scannedAt} | ` +
         `${c.open} / ${c.falsePositive + c.acceptedRisk + c.revoked} / ${c.suppressed} |`,
     );
   }

@@ -62,7 +62,7 @@ export function RepoScreen({ view }: { view: RepoView }) {
       <Text wrap="truncate-end">
         <Text bold>{printablePath(repo.name)}</Text>
         {'  '}
-        <Text bold color={theme.verdict(repo.verdict)}>{verdictLabel(repo.verdict, repo.historyScanned)}</Text>
+        <Text bold color={theme.verdict(repo.verdict)}>{verdictLabel(repo.verdict, repo.historyScanned, repo.headCommit ?? null)}</Text>
       </Text>
       <Text color={theme.dim} wrap="truncate-end">
         {`${printablePath(repo.key.startsWith('local:') ? repo.key.slice(6) : repo.source)}  ·  HEAD ${repo.headCommit?.slice(0, 12) ?? '-'}  ·  ${repo.historyScanned ? 'history scanned' : 'HEAD only'}  ·  scanned ${shortTime(repo.scannedAt)}`}
