@@ -132,7 +132,7 @@ resources:
       password: Kp0penInsomniaFake77
 `;
     expect(credentials('insomnia/export.yaml', insomnia)).toEqual([
-      '10 generic-secret-assignment-unquoted',
+      '10 request-collection-bearer-token',
       '13 credential-name-value-pair-yaml',
       '16 credential-name-value-pair-yaml',
       '22 password-in-config-file-unquoted',
