@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileRules, parseRuleFile, RuleFormatError } from '../detect/rule-compiler.js';
@@ -39,7 +40,41 @@ export function ruleFilesIn(dir: string): string[] {
  */
 const parsed = new Map<string, { text: string; name: string; specs: RuleSpec[] }>();
 
-export function loadRuleSpecs(dirs: string[]): RuleSpec[] {
+/**
+ * The built-in rule files parsed at build time (scripts/precompile-rules.mjs), by name, each with
+ * the sha-256 of the text it was parsed from: a process starts without parsing YAML (about a
+ * third of a second). A file whose text no longer has that digest (patterns/ edited since the
+ * build) is parsed from its YAML, so the rules run are always the rules on disk.
+ */
+export interface PrecompiledRules {
+  files: Record<string, { sha256: string; specs: RuleSpec[] }>;
+}
+
+export const PRECOMPILED_RULES_PATH = join(packageRoot(), 'dist', 'patterns.json');
+
+let builtinPrecompiled: PrecompiledRules | undefined | null = null;
+
+function readPrecompiled(): PrecompiledRules | undefined {
+  if (builtinPrecompiled === null) {
+    try {
+      builtinPrecompiled = JSON.parse(readFileSync(PRECOMPILED_RULES_PATH, 'utf8')) as PrecompiledRules;
+    } catch {
+      builtinPrecompiled = undefined; // not built (or unreadable): the YAML is parsed
+    }
+  }
+  return builtinPrecompiled;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** One rule file's specs: from the precompiled set when its text is the one compiled, else parsed. */
+function parseOrReuse(text: string, name: string, precompiled: PrecompiledRules | undefined): RuleSpec[] {
+  const compiled = precompiled?.files[name];
+  if (compiled !== undefined && compiled.sha256 === sha256(text)) return compiled.specs;
+  return parseRuleFile(text, name);
+}
+
+export function loadRuleSpecs(dirs: string[], precompiled: PrecompiledRules | undefined = readPrecompiled()): RuleSpec[] {
   const specs: RuleSpec[] = [];
   for (const dir of dirs) {
     for (const file of ruleFilesIn(dir)) {
@@ -47,7 +82,7 @@ export function loadRuleSpecs(dirs: string[]): RuleSpec[] {
       const text = readFileSync(file, 'utf8');
       let entry = parsed.get(file);
       if (entry === undefined || entry.text !== text || entry.name !== name) {
-        entry = { text, name, specs: parseRuleFile(text, name) };
+        entry = { text, name, specs: parseOrReuse(text, name, precompiled) };
         parsed.set(file, entry);
       }
       // Copies, so a caller that changes a spec does not change the next caller's.
