@@ -21,6 +21,12 @@ export interface CoreFigures {
   findings: number;
   /** One anchored literal-prefix regex (/AKIA[0-9A-Z]{16}/g) over the decoded corpus: best MB/s, and the core as a share of it. */
   literalRegex: { mbPerSecond: number; coreShare: number };
+  /**
+   * Memory: resident set once the corpus is loaded (it is held in memory, as bytes and as
+   * text, for the timing), and the most it grew above that while the core ran (sampled
+   * between passes, so nothing is measured inside the timed loop).
+   */
+  rss: { withCorpusMB: number; growthMB: number };
 }
 
 export function benchDetectionCore(dir: string, runs = 3): CoreFigures {
@@ -35,6 +41,8 @@ export function benchDetectionCore(dir: string, runs = 3): CoreFigures {
   const texts = files.map((f) => f.bytes.toString('utf8'));
   const literal = /AKIA[0-9A-Z]{16}/g;
   let literalSeconds = Infinity;
+  const rssLoaded = process.memoryUsage.rss();
+  let rssPeak = rssLoaded;
   for (let run = 0; run < Math.max(1, runs); run++) {
     const regexStarted = performance.now();
     for (const text of texts) {
@@ -49,8 +57,10 @@ export function benchDetectionCore(dir: string, runs = 3): CoreFigures {
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     passes.push({ seconds, cpuSeconds: (used.user + used.system) / 1e6, mbPerSecond: bytes / 1e6 / seconds });
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
   }
   const seconds = Math.min(...passes.map((p) => p.seconds));
   const literalRegex = { mbPerSecond: bytes / 1e6 / literalSeconds, coreShare: literalSeconds / seconds };
-  return { bytes, seconds, mbPerSecond: bytes / 1e6 / seconds, passes, findings, literalRegex };
+  const rss = { withCorpusMB: rssLoaded / 1024 / 1024, growthMB: (rssPeak - rssLoaded) / 1024 / 1024 };
+  return { bytes, seconds, mbPerSecond: bytes / 1e6 / seconds, passes, findings, literalRegex, rss };
 }

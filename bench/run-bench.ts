@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const rows: [string, string][] = [
     [`detection core, ${mb(core.bytes / 1e6)}, ${corpus.files} files, 1 thread`, `${core.mbPerSecond.toFixed(0)} MB/s per core, best of ${core.passes.length} (${core.passes.map((p) => p.mbPerSecond.toFixed(0)).join(', ')}); ${core.findings} findings, ${corpus.planted} planted`],
     ['  yardstick: one literal-prefix regex, same text', `${core.literalRegex.mbPerSecond.toFixed(0)} MB/s (the core runs at ${(core.literalRegex.coreShare * 100).toFixed(1)}% of it)`],
+    ['  memory', `${core.rss.withCorpusMB.toFixed(0)} MB RSS with the corpus loaded; the core grew it by ${core.rss.growthMB.toFixed(0)} MB at most`],
   ];
   if (peers) {
     rows.push([`whole tree, keepopen, ${mb(peers.keepopen.mb)}`, treeRow(peers.keepopen)]);
