@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { inflateSync } from 'node:zlib';
 import { DEFAULT_MAX_OBJECT_BYTES } from './git-object-store.js';
+import { deltaDataStart, deltaHeader, OFS_DELTA, packEntryHeader, REF_DELTA } from './pack-format.js';
 
 // The HTTP client isomorphic-git clones through. Written here (rather than its
 // bundled one) for what an org-wide run needs: an idle timeout so a stalled server
@@ -214,17 +215,10 @@ export function checkPack(answer: Buffer, maxObjectBytes: number): string | unde
   const count = pack.readUInt32BE(8);
   let at = 12;
   for (let i = 0; i < count && at < pack.length; i++) {
-    let byte = pack[at++]!;
-    const type = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80 && at < pack.length) {
-      byte = pack[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
-    if (type === 6) while (at < pack.length && pack[at++]! & 0x80);
-    else if (type === 7) at += 20;
+    const header = packEntryHeader(pack, at);
+    const { code: type, size } = header;
+    at = header.next;
+    if (type === OFS_DELTA || type === REF_DELTA) at += deltaDataStart(type, pack.subarray(at));
     if (size > maxObjectBytes) return `holds an object of ${size} bytes, more than keepopen fetches (${mib(maxObjectBytes)})`;
     let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
@@ -233,18 +227,9 @@ export function checkPack(answer: Buffer, maxObjectBytes: number): string | unde
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return `holds an object that inflates past the ${size} bytes it declares (a zlib bomb?)`;
       return undefined;
     }
-    if (type === 6 || type === 7) {
+    if (type === OFS_DELTA || type === REF_DELTA) {
       // A delta's own header: the base's size, then the size of what it makes.
-      const delta = inflated.buffer;
-      let j = 0;
-      while (j < delta.length && delta[j++]! & 0x80);
-      let target = 0;
-      let bits = 0;
-      do {
-        byte = delta[j++] ?? 0;
-        target += (byte & 0x7f) * 2 ** bits;
-        bits += 7;
-      } while (byte & 0x80 && j < delta.length);
+      const target = deltaHeader(inflated.buffer).targetSize;
       if (target > maxObjectBytes) return `holds a delta making an object of ${target} bytes, more than keepopen fetches (${mib(maxObjectBytes)})`;
     }
     at += inflated.engine.bytesWritten;

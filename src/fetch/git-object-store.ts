@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, fstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
+import { deltaDataStart, deltaHeader, OFS_DELTA, packEntryHeader, REF_DELTA } from './pack-format.js';
 
 // Reading git objects straight from a repo's packfiles and loose objects, with
 // Node's native zlib and a cache of delta bases. isomorphic-git fetches and
@@ -18,8 +19,6 @@ export interface GitObject {
 }
 
 const TYPE_BY_CODE: Record<number, GitObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const OFS_DELTA = 6;
-const REF_DELTA = 7;
 /** Resolved delta bases kept for reuse: deep delta chains are read oldest-first, so bases repeat. */
 const BASE_CACHE_BYTES = 48 * 1024 * 1024;
 /** Packs up to this size are read into memory once (one read instead of one per object); larger ones are read per entry. */
@@ -130,37 +129,16 @@ class Pack {
       if (n === 0) throw new GitObjectFormatError(`${this.packPath}: truncated at ${offset + read}`);
       read += n;
     }
-    let byte = raw[0]!;
-    const code = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    let at = 1;
-    while (byte & 0x80) {
-      byte = raw[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
-    return { code, size, body: raw.subarray(at) };
+    const { code, size, next } = packEntryHeader(raw, 0);
+    return { code, size, body: raw.subarray(next) };
   }
 }
 
 /** Applies a git delta to its base (git's pack format: copy and insert instructions). */
 export function applyDelta(base: Buffer, delta: Buffer, maxTargetBytes = Infinity): Buffer {
-  let at = 0;
-  const varint = () => {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = delta[at++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value;
-  };
-  const baseSize = varint();
+  const { baseSize, targetSize, next } = deltaHeader(delta);
+  let at = next;
   if (baseSize !== base.length) throw new GitObjectFormatError(`delta base is ${base.length} bytes, the delta expects ${baseSize}`);
-  const targetSize = varint();
   if (targetSize > maxTargetBytes) throw new GitObjectFormatError(`delta makes an object of ${targetSize} bytes, more than keepopen reads`);
   const target = Buffer.allocUnsafe(targetSize);
   let out = 0;
@@ -339,22 +317,9 @@ export class GitObjectStore {
       if (offset === -1) continue;
       const { code, size, body } = pack.readEntryHead(offset);
       if (code !== OFS_DELTA && code !== REF_DELTA) return size;
-      let at = 0;
-      if (code === OFS_DELTA) while (body[at++]! & 0x80);
-      else at = 20;
       // The delta's own header (base size, then target size) is in its first inflated bytes.
-      const head = inflateSync(body.subarray(at), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-      let i = 0;
-      while (head[i++]! & 0x80);
-      let target = 0;
-      let shift = 0;
-      let byte: number;
-      do {
-        byte = head[i++]!;
-        target += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
-      return target;
+      const head = inflateSync(body.subarray(deltaDataStart(code, body)), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      return deltaHeader(head).targetSize;
     }
     const loose = this.looseSize(oid);
     if (loose !== undefined) return loose;
