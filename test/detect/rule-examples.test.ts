@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRules, parseRuleFile } from '../../src/detect/rule-compiler.js';
 import { checkRule, MIN_EXAMPLES } from '../../src/detect/rule-tester.js';
 import { loadRules } from '../../src/rules/load-rule-dirs.js';
+import { acmeRuleFile } from '../helpers/acme-rule.js';
 
 // Every shipped rule against its own examples (RuleTester style): a rule whose
 // positive example stops matching, or whose negative example starts matching, fails here.
@@ -23,18 +24,8 @@ describe('shipped rules', () => {
 });
 
 describe('the rule checker itself', () => {
-  const ruleFile = (downgrade: string, exampleSeverity: string) => `rules:
-  - id: acme-key
-    title: ACME key
-    category: private-key
-    severity: high
-    keywords: [acmekey_]
-    pattern: '\\b(?<secret>acmekey_[a-z0-9]{16})\\b'
-${downgrade}    examples:
-      - { text: 'k = acmekey_k3y9p2m8x7q1w2e3', secret: acmekey_k3y9p2m8x7q1w2e3 }
-      - { text: 'k = acmekey_z9y8x7w6v5u4t3s2', secret: acmekey_z9y8x7w6v5u4t3s2, path: certs/localhost.key, severity: ${exampleSeverity} }
-    negativeExamples: ['acmekey_short', 'k = acmekey_']
-`;
+  const ruleFile = (downgrade: string, exampleSeverity: string) =>
+    acmeRuleFile({ id: 'acme-key', category: 'private-key', fields: downgrade, secondExample: `path: certs/localhost.key, severity: ${exampleSeverity}` });
   const DOWNGRADE = "    downgrade: { severity: low, paths: ['**/*localhost*'] }\n";
 
   it('checks an example\'s severity, so a downgrade (or escalation) that stops holding fails', () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSecrets, git, makeBareRepoFast, makeRepo } from '../../fixtures/build-fixture-repos.mjs';
 import { ScanStore } from '../../src/store/scan-store.js';
 import { startGitServer, type GitServer } from '../helpers/git-http-server.js';
+import { ACME_TOKEN, acmeRuleFile } from '../helpers/acme-rule.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -75,7 +76,7 @@ describe('keepopen recheck after a redaction (local repos)', () => {
   it('looks again at an unchanged repo when the rules have changed (a new rule, or --exclude), and only then', () => {
     const root = tempDir();
     const repos = join(root, 'repos');
-    makeRepo(join(repos, 'intranet'), [{ files: { 'config/notes.md': 'The intranet reads acme_k3y9p2m8x7q1w2e3 at start.\n', 'README.md': '# intranet\n' } }]);
+    makeRepo(join(repos, 'intranet'), [{ files: { 'config/notes.md': `The intranet reads ${ACME_TOKEN} at start.\n`, 'README.md': '# intranet\n' } }]);
     const db = join(root, 'k.db');
     const scan = (...extra: string[]) => JSON.parse(runCli(['scan', repos, '--db', db, '--format', 'json', '--quiet', ...extra]).stdout) as Report;
     expect(scan().repos[0]!.verdict).toBe('keep-open');
@@ -84,17 +85,7 @@ describe('keepopen recheck after a redaction (local repos)', () => {
     // An organisation adds its own rule: the unchanged repo is scanned with it, not carried forward.
     const rules = join(root, 'our-rules');
     mkdirSync(rules);
-    writeFileSync(join(rules, 'acme.yaml'), `rules:
-  - id: acme-internal-token
-    title: ACME internal token
-    category: credential
-    severity: high
-    keywords: [acme_]
-    pattern: '\\b(?<secret>acme_[a-z0-9]{16})\\b'
-    examples:
-      - { text: 'token = acme_z9y8x7w6v5u4t3s2', secret: acme_z9y8x7w6v5u4t3s2 }
-    negativeExamples: ['acme_short']
-`);
+    writeFileSync(join(rules, 'acme.yaml'), acmeRuleFile());
     const withRule = scan('--rules', rules).repos[0]!;
     expect(withRule.unchangedSince).toBeUndefined();
     expect(withRule.verdict).toBe('review-needed');

@@ -1,21 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acmeRuleFile } from '../helpers/acme-rule.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const GOOD = `rules:
-  - id: acme-internal-token
-    title: ACME internal token
-    category: credential
-    severity: high
-    keywords: [acme_]
-    pattern: '\\b(?<secret>acme_[a-z0-9]{16})\\b'
-    examples:
-      - { text: 'token = acme_k3y9p2m8x7q1w2e3', secret: acme_k3y9p2m8x7q1w2e3 }
-      - { text: 'ACME=acme_z9y8x7w6v5u4t3s2', secret: acme_z9y8x7w6v5u4t3s2 }
-    negativeExamples: ['acme_short', 'token = acme_']
-`;
+const GOOD = acmeRuleFile();
 
 describe('keepopen rules (built CLI)', () => {
   it('lists built-in and user rules, with counts per category', () => {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRuleFile } from '../../src/detect/rule-compiler.js';
 import { BUILTIN_RULES_DIR, loadRuleSpecs, PRECOMPILED_RULES_PATH, ruleFilesIn, type PrecompiledRules } from '../../src/rules/load-rule-dirs.js';
+import { acmeRuleFile } from '../helpers/acme-rule.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // The build parses patterns/ into dist/patterns.json so a process starts without parsing
@@ -12,18 +13,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const RULE = (id: string) => `rules:
-  - id: ${id}
-    title: ACME token
-    category: credential
-    severity: high
-    keywords: [acme_]
-    pattern: '\\b(?<secret>acme_[a-z0-9]{16})\\b'
-    examples:
-      - { text: 'token = acme_k3y9p2m8x7q1w2e3', secret: acme_k3y9p2m8x7q1w2e3 }
-      - { text: 'ACME=acme_z9y8x7w6v5u4t3s2', secret: acme_z9y8x7w6v5u4t3s2 }
-    negativeExamples: ['acme_short', 'token = acme_']
-`;
+const RULE = (id: string) => acmeRuleFile({ id });
 
 describe('precompiled rules (dist/patterns.json)', () => {
   it('the build holds every built-in rule file, each exactly as its YAML parses today', () => {
@@ -49,6 +39,6 @@ describe('precompiled rules (dist/patterns.json)', () => {
     expect(loadRuleSpecs([dir], precompiled).map((s) => s.title)).toEqual(['from the precompiled set']);
 
     writeFileSync(file, RULE('acme-token-v2')); // edited after the build
-    expect(loadRuleSpecs([dir], precompiled).map((s) => [s.id, s.title])).toEqual([['acme-token-v2', 'ACME token']]);
+    expect(loadRuleSpecs([dir], precompiled).map((s) => [s.id, s.title])).toEqual([['acme-token-v2', 'ACME internal token']]);
   });
 });
