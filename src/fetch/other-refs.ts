@@ -39,7 +39,9 @@ export function isOtherRef(ref: string): boolean {
   );
 }
 
-interface Common {
+/** The connection shallow-clone uses for every call: file system, HTTP client, the clone, and the token's callback. */
+interface Connection {
+  fs: typeof fs;
   http: GitHttpClient;
   gitdir: string;
   onAuth?: () => { username: string; password: string };
@@ -57,9 +59,9 @@ async function hasObject(gitdir: string, oid: string): Promise<boolean> {
  * fetched (or, when its commit is already here, just recorded), and a ref the server no
  * longer offers is dropped, so a recheck after a clean-up scans what is served now.
  */
-export async function fetchOtherRefs(url: string, common: Common, maxRefs = DEFAULT_MAX_OTHER_REFS): Promise<OtherRefsResult> {
-  const { gitdir } = common;
-  const info = await git.getRemoteInfo2({ http: common.http, url, protocolVersion: 1, ...(common.onAuth ? { onAuth: common.onAuth } : {}) });
+export async function fetchOtherRefs(url: string, connection: Connection, maxRefs = DEFAULT_MAX_OTHER_REFS): Promise<OtherRefsResult> {
+  const { gitdir } = connection;
+  const info = await git.getRemoteInfo2({ ...connection, url, protocolVersion: 1 });
   const offered = (info.refs ?? []).filter((r) => isOtherRef(r.ref) && /^[0-9a-f]{40}$/.test(r.oid));
   // Pull requests in number order, so the newest are the ones left out past the cap.
   offered.sort((a, b) => a.ref.localeCompare(b.ref, 'en', { numeric: true }));
@@ -72,7 +74,7 @@ export async function fetchOtherRefs(url: string, common: Common, maxRefs = DEFA
   let fetched = 0;
   for (const [name, { ref, oid }] of wanted) {
     if (!(await hasObject(gitdir, oid))) {
-      await git.fetch({ fs, http: common.http, gitdir, url, ref: 'HEAD', remoteRef: ref, singleBranch: true, tags: false, prune: false, ...(common.onAuth ? { onAuth: common.onAuth } : {}) });
+      await git.fetch({ ...connection, url, ref: 'HEAD', remoteRef: ref, singleBranch: true, tags: false, prune: false });
       // The server may have moved the ref since it listed it; what was asked for must be here.
       if (!(await hasObject(gitdir, oid))) throw new Error(`fetching ${ref} did not bring commit ${oid}: the server changed it while it was fetched; scan again`);
     }

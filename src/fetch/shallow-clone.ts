@@ -70,9 +70,14 @@ export function describeFetchError(error: unknown, url: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function cloneOrUpdate(url: string, gitdir: string, options: FetchOptions): Promise<FetchResult> {
+/** What every isomorphic-git call against the server shares: the client, the clone, and the token (only when the server asks). */
+function connection(gitdir: string, options: FetchOptions) {
   const onAuth = options.token ? () => ({ username: 'x-access-token', password: options.token! }) : undefined;
-  const common = { fs, http: options.http, gitdir, ...(onAuth ? { onAuth } : {}) };
+  return { fs, http: options.http, gitdir, ...(onAuth ? { onAuth } : {}) };
+}
+
+async function cloneOrUpdate(url: string, gitdir: string, options: FetchOptions): Promise<FetchResult> {
+  const common = connection(gitdir, options);
   const history = options.history === true;
   // A shallow clone cannot be deepened to the full history reliably with isomorphic-git: start again.
   if (history && fs.existsSync(`${gitdir}/shallow`)) rmSync(gitdir, { recursive: true, force: true });
@@ -123,8 +128,7 @@ export async function shallowFetch(url: string, gitdir: string, options: FetchOp
     try {
       const result = await cloneOrUpdate(url, gitdir, options);
       if (options.history) {
-        const onAuth = options.token ? () => ({ username: 'x-access-token', password: options.token! }) : undefined;
-        result.otherRefs = await fetchOtherRefs(url, { http: options.http, gitdir, ...(onAuth ? { onAuth } : {}) }, options.maxOtherRefs);
+        result.otherRefs = await fetchOtherRefs(url, connection(gitdir, options), options.maxOtherRefs);
       }
       return result;
     } catch (error) {
