@@ -10,7 +10,7 @@ import { shallowFetch, type FetchOptions } from '../fetch/shallow-clone.js';
 import { compareFindings, fixedReason, type PreviousResult } from '../triage/compare-scans.js';
 import type { RepoSnapshot } from '../fetch/repo-files.js';
 import { applyRepoConfig, parseRepoConfig, REPO_CONFIG_PATH } from '../triage/repo-config.js';
-import { DEFAULT_POLICY, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
+import { DEFAULT_POLICY, isPlainFolder, triage, type NotScannedFile, type TriagePolicy } from '../triage/verdict.js';
 import type { DetectionEngine } from './detection-engine.js';
 import { scanHistory } from './history-scan.js';
 import { ScanEventStream, type RepoResult, type ScanInfo, type ScanReporter, type ScanSummary } from './events.js';
@@ -177,7 +177,7 @@ async function scanRepo(target: RepoTarget, options: ScanOptions, events: ScanEv
       applyRepoConfig(findings, config);
     }
     const empty = snapshot.empty ?? false;
-    const outcome = triage({ findings, notScanned, historyScanned, empty, notGit: target.kind === 'folder' }, policy);
+    const outcome = triage({ findings, notScanned, historyScanned, empty, notGit: isPlainFolder(headCommit, empty) }, policy);
     outcome.reasons.push(...configReasons);
     return {
       repo: target, headCommit, ...outcome, historyScanned, findings, notScanned,

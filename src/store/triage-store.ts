@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, triage, TRIAGE_STATUSES, type TriagePolicy, type TriageStatus } from '../triage/verdict.js';
+import { DEFAULT_POLICY, isPlainFolder, triage, TRIAGE_STATUSES, type TriagePolicy, type TriageStatus } from '../triage/verdict.js';
 import { FINDING_COLUMNS, findingFromRow, type FindingRow } from './finding-rows.js';
 import type { SqliteDatabase } from './sqlite.js';
 
@@ -44,9 +44,8 @@ export async function retriageRepoScan(db: SqliteDatabase, scanId: string, repoI
   if (!result || result.error !== null) return; // an error stays an error: nothing was fully scanned
   const findings = (await db.all<FindingRow & Record<string, unknown>>(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.scan_id = ? AND f.repo_id = ? ORDER BY f.path, f.line, f.col`, [scanId, repoId])).map(findingFromRow);
   const notScanned = await db.all<{ path: string; reason: string }>('SELECT path, reason FROM not_scanned WHERE scan_id = ? AND repo_id = ?', [scanId, repoId]);
-  // A repo that scanned whole with no HEAD commit and no emptiness is a plain folder (git always has a HEAD).
-  const notGit = result.head_commit === null && result.empty !== 1;
-  const outcome = triage({ findings, notScanned, historyScanned: result.history_scanned === 1, empty: result.empty === 1, notGit }, policy);
+  const empty = result.empty === 1;
+  const outcome = triage({ findings, notScanned, historyScanned: result.history_scanned === 1, empty, notGit: isPlainFolder(result.head_commit, empty) }, policy);
   outcome.reasons.push(...(JSON.parse(result.extra_reasons) as string[]));
   await db.run('UPDATE repo_scans SET verdict = ?, reasons = ? WHERE scan_id = ? AND repo_id = ?', [outcome.verdict, JSON.stringify(outcome.reasons), scanId, repoId]);
 }

@@ -34,7 +34,7 @@ export interface TriageInput {
   /** Set when the scan of the repo did not complete: the verdict is then error, never keep-open. */
   error?: string;
   empty?: boolean;
-  /** A plain folder (no git): there is no history to scan, which is said differently from a history left unscanned. */
+  /** A plain folder (no git; see isPlainFolder): there is no history to scan, which is said differently from a history left unscanned. */
   notGit?: boolean;
 }
 
@@ -158,10 +158,19 @@ function notScannedReason(files: readonly NotScannedFile[]): string | undefined 
 }
 
 /**
+ * A result with no HEAD commit that is not an empty repo came from a plain folder: git
+ * always has a HEAD once it has a commit. Told from what every result records, so the
+ * scan, a re-triage from the database and the labels below agree.
+ */
+export function isPlainFolder(headCommit: string | null, empty = false): boolean {
+  return headCommit === null && !empty;
+}
+
+/**
  * The verdict as people read it: a keep-open that did not look at history says so, and
  * one with no commit at all (a plain folder) says only its files were read.
  */
-export function verdictLabel(verdict: string, historyScanned: boolean, headCommit: string | null = ''): string {
+export function verdictLabel(verdict: string, historyScanned: boolean, headCommit?: string | null): string {
   if (verdict !== 'keep-open' || historyScanned) return verdict;
   return headCommit === null ? 'keep-open (files only)' : 'keep-open (HEAD only)';
 }

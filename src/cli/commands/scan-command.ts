@@ -121,10 +121,10 @@ const EXIT_INTERRUPTED = 130;
 function resumeKeyOf(targets: readonly RepoTarget[], options: RunOptions, digest: string): string {
   const identity = {
     repos: targets.map((t) => t.key).sort(),
-    // A keepopen upgraded (or rules changed) since the interruption starts afresh: one scan, one set of rules.
+    // The rules, keepopen's own code and the excluded paths (--rules, --exclude, --include-vendored,
+    // the config's rule folders): upgraded or changed since the interruption, the scan starts afresh.
     detection: digest,
-    history: options.history, strict: options.strict, exclude: options.exclude, includeVendored: options.includeVendored,
-    rules: options.rules, config: options.config ?? null, force: options.force,
+    history: options.history, strict: options.strict, config: options.config ?? null, force: options.force,
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
