@@ -319,7 +319,13 @@ export class Detector {
     const lines = new LineIndex(text);
     const wholeFileMinified = MINIFIED_PATH.test(path);
     const escalated = escalatedSeverities(matches);
-    const severityOf = (rule: CompiledRule) => capped(escalated(rule), rule.severityCapAt(path));
+    // Once per rule and file: oneRulePerPlace asks for every match it compares.
+    const severities = new Map<CompiledRule, Severity>();
+    const severityOf = (rule: CompiledRule) => {
+      let severity = severities.get(rule);
+      if (severity === undefined) severities.set(rule, (severity = capped(escalated(rule), rule.severityCapAt(path))));
+      return severity;
+    };
     const findings: Finding[] = [];
     for (const { rule, offset, secret } of oneRulePerPlace(matches, severityOf, this.loadOrder)) {
       const line = lines.lineOf(offset);
