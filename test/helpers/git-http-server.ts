@@ -9,8 +9,8 @@
 // loop: spawn git (or the CLI) asynchronously, never with execFileSync/spawnSync.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface GitServerFaults {
   /** Repo paths (e.g. 'org/broken.git') answered with this HTTP status for every request. */
@@ -157,7 +157,6 @@ export function startGitServer(root: string, faults: GitServerFaults = {}): Prom
   const requests: GitServerRequest[] = [];
   const children = new Set<ChildProcess>();
   const timers = new Set<NodeJS.Timeout>();
-  const sockets = new Set<Socket>();
   let port = 0;
 
   const state: GitServer = {
@@ -351,28 +350,14 @@ export function startGitServer(root: string, faults: GitServerFaults = {}): Prom
     }
     answer();
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  state.close = () =>
-    new Promise<void>((resolveClose) => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const child of children) child.kill('SIGKILL');
-      server.close(() => resolveClose());
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-    });
-
-  return new Promise<GitServer>((resolveStart, rejectStart) => {
-    server.once('error', rejectStart);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', rejectStart);
-      port = (server.address() as AddressInfo).port;
-      state.url = `http://127.0.0.1:${port}`;
-      resolveStart(state);
-    });
+  return listenOnLoopback(server, () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    for (const child of children) child.kill('SIGKILL');
+  }).then((listening) => {
+    port = listening.port;
+    state.url = listening.url;
+    state.close = listening.close;
+    return state;
   });
 }

@@ -13,7 +13,7 @@
 // loop: spawn the CLI asynchronously, never with spawnSync/execFileSync.
 import { createHash } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface FakeRepo {
   name: string;
@@ -113,7 +113,6 @@ export function startGitHubApiServer(
   options: GitHubApiServerOptions = {},
 ): Promise<GitHubApiServer> {
   const requests: GitHubApiRequest[] = [];
-  const sockets = new Set<Socket>();
   const tokens = options.tokens ? new Set(options.tokens) : undefined;
   const limits = { anonymous: options.rateLimit?.anonymous ?? 60, authenticated: options.rateLimit?.authenticated ?? 5000 };
   const buckets = new Map<string, Bucket>();
@@ -409,24 +408,9 @@ export function startGitHubApiServer(
       } else res.destroy();
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  state.close = () =>
-    new Promise<void>((resolveClose) => {
-      server.close(() => resolveClose());
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-    });
-
-  return new Promise<GitHubApiServer>((resolveStart, rejectStart) => {
-    server.once('error', rejectStart);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', rejectStart);
-      state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      resolveStart(state);
-    });
+  return listenOnLoopback(server).then((listening) => {
+    state.url = listening.url;
+    state.close = listening.close;
+    return state;
   });
 }

@@ -7,7 +7,7 @@
 // Like the other loopback servers it runs in the test process: drive it from a child
 // process or from async code, never with spawnSync.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 export type HostileBehaviour =
   /** Forwarded to the upstream server, answer unchanged. */
@@ -43,7 +43,6 @@ export interface HostileServer {
 
 export function startHostileServer(options: { upstream?: string; behaviour: (method: string, path: string) => HostileBehaviour }): Promise<HostileServer> {
   const requests: HostileRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const state: HostileServer = { url: '', requests, behaviour: options.behaviour, close: () => Promise.resolve() };
 
@@ -139,23 +138,11 @@ export function startHostileServer(options: { upstream?: string; behaviour: (met
         return;
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  state.close = () =>
-    new Promise<void>((resolveClose) => {
-      for (const timer of timers) clearTimeout(timer);
-      server.close(() => resolveClose());
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-    });
-  return new Promise<HostileServer>((resolveStart, rejectStart) => {
-    server.once('error', rejectStart);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', rejectStart);
-      state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      resolveStart(state);
-    });
+  return listenOnLoopback(server, () => {
+    for (const timer of timers) clearTimeout(timer);
+  }).then((listening) => {
+    state.url = listening.url;
+    state.close = listening.close;
+    return state;
   });
 }
