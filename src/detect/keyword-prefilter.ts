@@ -205,6 +205,9 @@ export class KeywordPrefilter {
     return { quarter, b1: quarter - this.overlap, b2: 2 * quarter - this.overlap, b3: n - quarter - this.overlap };
   }
 
+  // scanText/scanText4 and scanBytes/scanBytes4 are the same automaton over a string and over
+  // bytes, written twice on purpose: one loop reading either through a callback or a union type
+  // goes polymorphic in V8 and runs at a fraction of the speed (this is the engine's hot loop).
   private scanText(text: string, from: number, to: number): void {
     const { classOf, table, acceptFrom, first, shift } = this;
     let row = 0;
